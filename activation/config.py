@@ -1,0 +1,315 @@
+"""Destinations and syncs, loaded from the files a user writes and checked on load.
+
+Destinations live in `destinations.yaml`; syncs are declared next to their audience in the dbt
+YAML (`config.meta.audience.syncs`) and read from the dbt manifest. Every problem is a
+`ConfigError` that names the file, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DESTINATION_TYPES = {
+    "klaviyo": "email",
+    "meta_custom_audience": "ads",
+    "webhook": None,  # a webhook can feed anything, so it must name its consent channel
+}
+CONSENT_CHANNELS = ("email", "sms", "push", "ads")
+SYNC_MODES = ("mirror", "upsert", "update-only", "create-only", "add-only")
+DEFAULT_REMOVAL_THRESHOLD = 0.2
+_ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?::-(?P<default>[^}]*))?\}")
+_SYNC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ConfigError(ValueError):
+    """A configuration file has a wrong or missing entry."""
+
+    def __init__(self, where: str, field_path: str, problem: str, fix: str):
+        super().__init__(f"{where}: {field_path}: {problem}. Fix: {fix}")
+        self.where = where
+        self.field_path = field_path
+
+
+@dataclass(frozen=True)
+class DestinationConfig:
+    """One destination account: where it is, which secrets it needs and its limits."""
+
+    name: str
+    type: str
+    endpoint: str
+    consent_channel: str
+    credentials: Mapping[str, str]  # secret name -> environment variable holding it
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def read_secrets(self) -> dict[str, str]:
+        """Read this destination's secrets from the environment, at run time only."""
+        missing = [env for env in self.credentials.values() if not os.environ.get(env)]
+        if missing:
+            raise ConfigError(
+                f"destination '{self.name}'",
+                "credentials",
+                f"environment variable(s) {', '.join(sorted(missing))} not set",
+                "export them before running the sync",
+            )
+        return {secret: os.environ[env] for secret, env in self.credentials.items()}
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """When a sync runs: on a cron schedule, within a freshness target, or on every change."""
+
+    schedule: str | None = None
+    freshness_minutes: int | None = None
+    on_change: bool = False
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """One audience feeding one destination target."""
+
+    name: str
+    audience: str
+    destination: DestinationConfig
+    target: str
+    mode: str
+    identifiers: tuple[str, ...]
+    fields: Mapping[str, str]
+    cadence: Cadence
+    removal_threshold: float = DEFAULT_REMOVAL_THRESHOLD
+
+
+def default_destinations_path() -> Path:
+    """The destinations file: `ACTIVATION_DESTINATIONS_FILE`, else `destinations.yaml`."""
+    configured = os.environ.get("ACTIVATION_DESTINATIONS_FILE")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent / "destinations.yaml"
+
+
+def _expand_environment(value: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        found = os.environ.get(match["name"])
+        return found if found else (match["default"] or "")
+
+    return _ENV_REFERENCE.sub(replace, value)
+
+
+def load_destinations(path: Path | None = None) -> dict[str, DestinationConfig]:
+    """Read and check the destinations file."""
+    path = path or default_destinations_path()
+    where = str(path)
+    if not path.exists():
+        raise ConfigError(
+            where, "(file)", "not found", "create it or set ACTIVATION_DESTINATIONS_FILE"
+        )
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(where, "(file)", f"not valid YAML ({error})", "fix the syntax") from None
+    entries = document.get("destinations") if isinstance(document, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise ConfigError(
+            where, "destinations", "missing or empty", "add a mapping of destinations"
+        )
+    return {name: _parse_destination(where, name, entry) for name, entry in entries.items()}
+
+
+def _parse_destination(where: str, name: str, entry: Any) -> DestinationConfig:
+    prefix = f"destinations.{name}"
+    if not isinstance(entry, dict):
+        raise ConfigError(where, prefix, "must be a mapping", "give type, endpoint and credentials")
+    kind = entry.get("type")
+    if kind not in DESTINATION_TYPES:
+        raise ConfigError(
+            where,
+            f"{prefix}.type",
+            f"unknown type {kind!r}",
+            f"use one of {sorted(DESTINATION_TYPES)}",
+        )
+    endpoint = entry.get("endpoint")
+    if not isinstance(endpoint, str) or not endpoint:
+        raise ConfigError(where, f"{prefix}.endpoint", "missing", "give the API base URL")
+    endpoint = _expand_environment(endpoint).rstrip("/")
+    if not endpoint.startswith(("http://", "https://")):
+        raise ConfigError(
+            where,
+            f"{prefix}.endpoint",
+            f"{endpoint!r} is not an http(s) URL",
+            "start with https://",
+        )
+    channel = entry.get("consent_channel", DESTINATION_TYPES[kind])
+    if channel not in CONSENT_CHANNELS:
+        raise ConfigError(
+            where,
+            f"{prefix}.consent_channel",
+            f"{channel!r} is not a consent channel",
+            f"name the channel whose consent gates this destination: one of {CONSENT_CHANNELS}",
+        )
+    credentials = entry.get("credentials") or {}
+    if not isinstance(credentials, dict) or not all(
+        isinstance(env, str) and re.fullmatch(r"[A-Z_][A-Z0-9_]*", env)
+        for env in credentials.values()
+    ):
+        raise ConfigError(
+            where,
+            f"{prefix}.credentials",
+            "must map each secret to the NAME of an environment variable",
+            "write e.g. `api_key: KLAVIYO_API_KEY`, never the secret itself",
+        )
+    options = {key: value for key, value in (entry.get("limits") or {}).items()}
+    options.update(entry.get("options") or {})
+    return DestinationConfig(name, kind, endpoint, channel, dict(credentials), options)
+
+
+def audience_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The dbt models that declare themselves audiences, by model name."""
+    found = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") != "model":
+            continue
+        meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
+        if "audience" in meta:
+            found[node["name"]] = node
+    return found
+
+
+def load_syncs(
+    manifest: Mapping[str, Any], destinations: Mapping[str, DestinationConfig]
+) -> list[SyncConfig]:
+    """Read every sync declared on an audience model and check it against the destinations."""
+    syncs: dict[str, SyncConfig] = {}
+    for audience, node in sorted(audience_nodes(manifest).items()):
+        meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
+        where = node.get("original_file_path", audience)
+        declared = (meta.get("audience") or {}).get("syncs") or []
+        for index, entry in enumerate(declared):
+            sync = _parse_sync(where, f"{audience}.syncs[{index}]", audience, entry, destinations)
+            if sync.name in syncs:
+                raise ConfigError(
+                    where,
+                    f"{audience}.syncs[{index}].name",
+                    f"{sync.name!r} is used twice",
+                    "give every sync a unique name",
+                )
+            syncs[sync.name] = sync
+    return list(syncs.values())
+
+
+def _parse_sync(
+    where: str,
+    prefix: str,
+    audience: str,
+    entry: Any,
+    destinations: Mapping[str, DestinationConfig],
+) -> SyncConfig:
+    if not isinstance(entry, dict):
+        raise ConfigError(where, prefix, "must be a mapping", "see the README for a sync entry")
+    name = entry.get("name")
+    if not isinstance(name, str) or not _SYNC_NAME.match(name):
+        raise ConfigError(
+            where, f"{prefix}.name", f"{name!r} is not a valid name", "use lowercase snake_case"
+        )
+    destination = destinations.get(entry.get("destination"))
+    if destination is None:
+        raise ConfigError(
+            where,
+            f"{prefix}.destination",
+            f"unknown destination {entry.get('destination')!r}",
+            f"use one defined in destinations.yaml: {sorted(destinations)}",
+        )
+    target = entry.get("target")
+    if not isinstance(target, str | int) or str(target) == "":
+        raise ConfigError(where, f"{prefix}.target", "missing", "name the list or audience id")
+    mode = entry.get("mode", "mirror")
+    if mode not in SYNC_MODES:
+        raise ConfigError(
+            where, f"{prefix}.mode", f"unknown mode {mode!r}", f"use one of {SYNC_MODES}"
+        )
+    identifiers = entry.get("identifiers") or []
+    if not isinstance(identifiers, list) or not identifiers:
+        raise ConfigError(where, f"{prefix}.identifiers", "missing", "list e.g. [email]")
+    fields = entry.get("fields") or {}
+    if not isinstance(fields, dict):
+        raise ConfigError(where, f"{prefix}.fields", "must be a mapping", "write field: trait")
+    threshold = (entry.get("removal_guard") or {}).get("max_share", DEFAULT_REMOVAL_THRESHOLD)
+    if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        raise ConfigError(
+            where,
+            f"{prefix}.removal_guard.max_share",
+            f"{threshold!r} is not a share",
+            "give a number between 0 and 1, e.g. 0.2",
+        )
+    return SyncConfig(
+        name=name,
+        audience=audience,
+        destination=destination,
+        target=str(target),
+        mode=mode,
+        identifiers=tuple(str(identifier) for identifier in identifiers),
+        fields={str(key): str(value) for key, value in fields.items()},
+        cadence=_parse_cadence(where, f"{prefix}.cadence", entry.get("cadence")),
+        removal_threshold=float(threshold),
+    )
+
+
+def _parse_cadence(where: str, prefix: str, entry: Any) -> Cadence:
+    if entry is None:
+        return Cadence(on_change=True)
+    if not isinstance(entry, dict) or len(entry) != 1:
+        raise ConfigError(
+            where,
+            prefix,
+            "must have exactly one key",
+            "write {schedule: '0 6 * * *'}, {freshness_minutes: 60} or {on_change: true}",
+        )
+    if "schedule" in entry:
+        return Cadence(schedule=str(entry["schedule"]))
+    if "freshness_minutes" in entry:
+        minutes = entry["freshness_minutes"]
+        if not isinstance(minutes, int) or minutes <= 0:
+            raise ConfigError(
+                where,
+                f"{prefix}.freshness_minutes",
+                f"{minutes!r}",
+                "give a whole number of minutes",
+            )
+        return Cadence(freshness_minutes=minutes)
+    if entry.get("on_change") is True:
+        return Cadence(on_change=True)
+    raise ConfigError(
+        where, prefix, f"unknown cadence {entry!r}", "use schedule, freshness_minutes or on_change"
+    )
+
+
+def check_audiences_registered(manifest: Mapping[str, Any]) -> None:
+    """Fail when an audience model is not fed into `segment_memberships`.
+
+    dbt cannot discover refs from the graph at parse time, so audiences are listed once in the
+    `audiences()` macro; forgetting that step would silently leave the audience unsynced.
+    """
+    memberships = next(
+        (
+            node
+            for node in manifest.get("nodes", {}).values()
+            if node.get("resource_type") == "model" and node.get("name") == "segment_memberships"
+        ),
+        None,
+    )
+    if memberships is None:
+        raise ConfigError("dbt_project", "segment_memberships", "model not found", "restore it")
+    upstream = set(memberships.get("depends_on", {}).get("nodes", []))
+    for name, node in audience_nodes(manifest).items():
+        if node["unique_id"] not in upstream:
+            raise ConfigError(
+                node.get("original_file_path", name),
+                "config.meta.audience",
+                f"audience {name!r} is declared but not listed in the audiences() macro",
+                "add its model name to dbt_project/macros/audiences.sql",
+            )

@@ -1,0 +1,80 @@
+"""The removal guard: hold a plan that would remove too large a share of a destination audience."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from activation.sync.warehouse import APPROVALS_TABLE
+
+
+class RemovalGuardHeld(RuntimeError):
+    """A sync was asked to run while its removal guard holds the plan."""
+
+
+@dataclass(frozen=True)
+class GuardDecision:
+    """Whether a plan may proceed, and why."""
+
+    passed: bool
+    removals: int
+    audience_size: int
+    threshold: float
+    approved_removals: int | None
+
+    @property
+    def share(self) -> float:
+        return self.removals / self.audience_size if self.audience_size else 0.0
+
+    def describe(self) -> str:
+        text = (
+            f"plan removes {self.removals} of {self.audience_size} held "
+            f"({self.share:.1%}; threshold {self.threshold:.0%})"
+        )
+        if self.approved_removals is not None:
+            text += f"; approved up to {self.approved_removals}"
+        return text
+
+
+def open_approval(connection: duckdb.DuckDBPyConnection, sync_id: str) -> int | None:
+    """The largest unconsumed approval for a sync, if any."""
+    row = connection.execute(
+        f"select max(approved_removals) from {APPROVALS_TABLE} "
+        "where sync_id = ? and consumed_run_id is null",
+        [sync_id],
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def evaluate_removal_guard(
+    removals: int, audience_size: int, threshold: float, approved_removals: int | None
+) -> GuardDecision:
+    """Pass when removals stay within the threshold share, or an approval covers them.
+
+    Every removal counts, consent removals included: an upstream fault that empties the consent
+    table looks exactly like a mass opt-out, and a person must confirm either.
+    """
+    within = audience_size == 0 or removals <= threshold * audience_size
+    approved = approved_removals is not None and removals <= approved_removals
+    return GuardDecision(within or approved, removals, audience_size, threshold, approved_removals)
+
+
+def approve_removals(
+    connection: duckdb.DuckDBPyConnection, sync_id: str, removals: int, approved_by: str
+) -> None:
+    """Record that a person approved up to `removals` removals for the next run of a sync."""
+    connection.execute(
+        f"insert into {APPROVALS_TABLE} (sync_id, approved_removals, approved_by, approved_at) "
+        "values (?, ?, ?, now())",
+        [sync_id, removals, approved_by],
+    )
+
+
+def consume_approval(connection: duckdb.DuckDBPyConnection, sync_id: str, run_id: str) -> None:
+    """Mark open approvals used, so one approval releases one run."""
+    connection.execute(
+        f"update {APPROVALS_TABLE} set consumed_run_id = ? "
+        "where sync_id = ? and consumed_run_id is null",
+        [run_id, sync_id],
+    )

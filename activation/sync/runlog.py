@@ -1,0 +1,46 @@
+"""The run log: one row per sync run in `activation.sync_runs`."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from activation.sync.warehouse import RUNS_TABLE
+
+if TYPE_CHECKING:
+    from activation.sync.engine import SyncReport
+
+
+def record_run(
+    connection: duckdb.DuckDBPyConnection, report: SyncReport, *, started_at_monotonic: float
+) -> None:
+    """Append the report of one run."""
+    finished = datetime.now(UTC)
+    started = finished - timedelta(seconds=time.monotonic() - started_at_monotonic)
+    connection.execute(
+        f"insert into {RUNS_TABLE} (run_id, sync_id, started_at, finished_at, is_dry_run, status, "
+        "planned, added, updated, removed, invalid, rejected, failed, suppressed, skipped, "
+        "message) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            report.run_id,
+            report.sync_id,
+            started,
+            finished,
+            report.is_dry_run,
+            report.status,
+            report.planned,
+            report.count("added"),
+            report.count("updated"),
+            report.count("removed"),
+            report.count("invalid"),
+            report.count("rejected"),
+            report.count("failed"),
+            report.suppressed,
+            report.skipped,
+            report.message or None,
+        ],
+    )

@@ -1,0 +1,59 @@
+"""Every exception a connector raises, in one tree.
+
+```
+ConnectorError                    anything a connector raises on purpose
+├── ConfigurationError            a destination entry or secret is missing or wrong; fix config
+├── AuthenticationError           401/403: the credentials were refused; the whole run must stop
+└── DeliveryError                 a request could not be completed (internal to a batch)
+    ├── RetriesExhausted          429/5xx/timeouts persisted past the retry budget -> `failed`
+    └── RequestRejected           another 4xx: this batch is refused -> bisected, then `rejected`
+```
+
+`DeliveryError`s never escape `Connector.deliver`: they become per-record outcomes. Only
+`ConfigurationError` and `AuthenticationError` stop a run. No message ever holds a secret.
+"""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """Base class for every error a connector raises on purpose."""
+
+
+class ConfigurationError(ConnectorError):
+    """A destination is configured wrongly or a secret it needs is missing."""
+
+
+class AuthenticationError(ConnectorError):
+    """The destination refused the credentials (HTTP 401 or 403).
+
+    Raised out of `deliver` because no record can succeed until someone fixes the credentials.
+    """
+
+    def __init__(self, destination: str, status_code: int, detail: str = ""):
+        message = (
+            f"destination '{destination}' refused the credentials (HTTP {status_code}); "
+            "check the secret configured for it"
+        )
+        if detail:
+            message += f": {detail}"
+        super().__init__(message)
+        self.destination = destination
+        self.status_code = status_code
+
+
+class DeliveryError(ConnectorError):
+    """A request for one batch did not succeed."""
+
+
+class RetriesExhausted(DeliveryError):
+    """A retriable problem (429, 5xx, timeout, connection error) outlasted the retry budget."""
+
+
+class RequestRejected(DeliveryError):
+    """The destination refused the request with a non-retriable 4xx."""
+
+    def __init__(self, status_code: int, detail: str):
+        super().__init__(f"HTTP {status_code}: {detail}")
+        self.status_code = status_code
+        self.detail = detail

@@ -1,0 +1,164 @@
+"""Klaviyo destination: list membership only, never consent.
+
+Add upserts each person with `create_or_update_profile` (one request per record, so each
+outcome is exactly what Klaviyo said about that person, and the response carries the profile
+id), then adds the acknowledged profiles with `add_profiles_to_list`, at most 1,000 per call.
+Update upserts the profile's attributes and properties. Remove sends the recorded profile ids to
+`remove_profiles_from_list`. No payload ever carries `subscriptions`: list membership does not
+change consent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+import httpx
+
+from connectors.base import BaseConnector
+from connectors.batching import deliver_batch
+from connectors.errors import DeliveryError, RetriesExhausted
+from connectors.identifiers import normalize_email
+from connectors.ratelimit import TokenBucket
+from connectors.records import Action, Record, RecordOutcome, acknowledged, outcome_for
+from connectors.settings import DestinationSettings
+
+REVISION = "2026-07-15"
+JSON_API = "application/vnd.api+json"
+MAX_PROFILES_PER_LIST_CALL = 1_000
+# Published limits: list endpoints burst 10/s, steady 150/m; profile upsert burst 75/s, 750/m.
+LIST_RATE = (150 / 60, 10)
+PROFILE_RATE = (750 / 60, 75)
+STANDARD_ATTRIBUTES = frozenset(
+    {"first_name", "last_name", "organization", "locale", "title", "image", "location"}
+)
+# Identity comes from the identifiers; consent is decided upstream and never written here.
+NEVER_SENT = frozenset({"email", "id", "subscriptions", "_kx", "phone_number", "external_id"})
+PROFILE_ID = "klaviyo_profile_id"
+
+
+class KlaviyoConnector(BaseConnector):
+    """Keeps one Klaviyo list's membership in step with an audience."""
+
+    default_batch_size = MAX_PROFILES_PER_LIST_CALL
+    max_batch_size = MAX_PROFILES_PER_LIST_CALL
+
+    def __init__(
+        self,
+        settings: DestinationSettings,
+        target: str,
+        secrets: Mapping[str, str],
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        super().__init__(settings, target, secrets, transport=transport)
+        self._api_key = self.secrets.require("api_key")
+        base = settings.endpoint.rstrip("/")
+        self._profile_url = f"{base}/api/profile-import"
+        self._list_url = f"{base}/api/lists/{self.target}/relationships/profiles"
+        list_rate, list_burst = LIST_RATE
+        self.limiter = TokenBucket(settings.requests_per_second or list_rate, list_burst)
+        profile_rate, profile_burst = PROFILE_RATE
+        self.profile_limiter = TokenBucket(
+            float(settings.options.get("profile_requests_per_second", profile_rate)),
+            profile_burst,
+        )
+
+    def invalid_reason(self, action: Action, record: Record) -> str | None:
+        """Add/update need a usable email; remove needs the recorded profile id."""
+        if action == "remove":
+            return None if record.identifiers.get(PROFILE_ID) else "no recorded Klaviyo profile id"
+        if normalize_email(record.identifiers.get("email")):
+            return None
+        return "no usable email"
+
+    def deliver_chunk(self, action: Action, batch: Sequence[Record]) -> list[RecordOutcome]:
+        """Upsert profiles (add/update), then change list membership (add/remove)."""
+        if action == "remove":
+            return deliver_batch(partial(self._change_membership, "DELETE"), batch)
+        outcomes: list[RecordOutcome] = []
+        upserted: list[Record] = []
+        recorded: dict[str, Mapping[str, Any]] = {}
+        for record in batch:
+            outcome = deliver_batch(self._upsert_one, [record])[0]
+            if outcome.status != "acknowledged" or outcome.identifiers is None:
+                outcomes.append(outcome)
+            elif action == "update":
+                outcomes.append(outcome)
+            else:
+                upserted.append(record)
+                recorded[record.key] = outcome.identifiers
+        if upserted:
+            listed = deliver_batch(partial(self._change_membership, "POST", recorded), upserted)
+            outcomes.extend(listed)
+        return outcomes
+
+    def _upsert_one(self, batch: Sequence[Record]) -> list[RecordOutcome]:
+        (record,) = batch
+        email = normalize_email(record.identifiers.get("email"))
+        response = self.sender.send(
+            "POST",
+            self._profile_url,
+            headers=self._headers(),
+            content=_json({"data": {"type": "profile", "attributes": _attributes(email, record)}}),
+            limiter=self.profile_limiter,
+        )
+        try:
+            profile_id = response.json()["data"]["id"]
+        except (ValueError, KeyError, TypeError):
+            raise RetriesExhausted("profile upsert answered without a profile id") from None
+        return [acknowledged(record, {PROFILE_ID: profile_id, "email": email})]
+
+    def _change_membership(
+        self,
+        method: str,
+        recorded: Mapping[str, Mapping[str, Any]] | Sequence[Record],
+        batch: Sequence[Record] | None = None,
+    ) -> list[RecordOutcome]:
+        if batch is None:  # remove: the ids are the ones recorded on add
+            batch, recorded = recorded, {r.key: r.identifiers for r in recorded}  # type: ignore[assignment]
+        assert isinstance(recorded, Mapping)
+        ids = [str(recorded[record.key][PROFILE_ID]) for record in batch]
+        self.sender.send(
+            method,
+            self._list_url,
+            headers=self._headers(),
+            content=_json({"data": [{"type": "profile", "id": value} for value in ids]}),
+            limiter=self.limiter,
+        )
+        if method == "DELETE":
+            return [acknowledged(record) for record in batch]
+        return [acknowledged(record, recorded[record.key]) for record in batch]
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Klaviyo-API-Key {self._api_key}",
+            "revision": REVISION,
+            "accept": JSON_API,
+            "content-type": JSON_API,
+        }
+
+
+def _attributes(email: str, record: Record) -> dict[str, Any]:
+    """Profile attributes: standard fields by name, every other trait as a custom property."""
+    attributes: dict[str, Any] = {"email": email}
+    properties: dict[str, Any] = {}
+    for name, value in record.traits.items():
+        if name in NEVER_SENT or name.startswith("subscriptions"):
+            continue
+        if name in STANDARD_ATTRIBUTES:
+            attributes[name] = value
+        else:
+            properties[name] = value
+    if properties:
+        attributes["properties"] = properties
+    return attributes
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
+
+
+__all__ = ["PROFILE_ID", "KlaviyoConnector", "DeliveryError"]
