@@ -54,7 +54,9 @@ class BaseConnector:
         self.target = str(target)
         self.secrets = Secrets(settings.name, secrets)
         self.sender = HttpSender(settings, self.secrets, transport=transport)
-        self.batch_size = settings.effective_batch_size(self.default_batch_size, self.max_batch_size)
+        self.batch_size = settings.effective_batch_size(
+            self.default_batch_size, self.max_batch_size
+        )
         self.limiter = TokenBucket(settings.requests_per_second)
 
     def deliver(self, action: Action, records: Sequence[Record]) -> list[RecordOutcome]:

@@ -19,10 +19,10 @@ import httpx
 
 from connectors.base import BaseConnector
 from connectors.batching import deliver_batch
-from connectors.errors import DeliveryError, RetriesExhausted
+from connectors.errors import RetriesExhausted
 from connectors.identifiers import normalize_email
 from connectors.ratelimit import TokenBucket
-from connectors.records import Action, Record, RecordOutcome, acknowledged, outcome_for
+from connectors.records import Action, Record, RecordOutcome, acknowledged
 from connectors.settings import DestinationSettings
 
 REVISION = "2026-07-15"
@@ -77,22 +77,19 @@ class KlaviyoConnector(BaseConnector):
     def deliver_chunk(self, action: Action, batch: Sequence[Record]) -> list[RecordOutcome]:
         """Upsert profiles (add/update), then change list membership (add/remove)."""
         if action == "remove":
-            return deliver_batch(partial(self._change_membership, "DELETE"), batch)
+            return deliver_batch(self._remove_from_list, batch)
         outcomes: list[RecordOutcome] = []
         upserted: list[Record] = []
         recorded: dict[str, Mapping[str, Any]] = {}
         for record in batch:
             outcome = deliver_batch(self._upsert_one, [record])[0]
-            if outcome.status != "acknowledged" or outcome.identifiers is None:
-                outcomes.append(outcome)
-            elif action == "update":
-                outcomes.append(outcome)
-            else:
+            if action == "add" and outcome.status == "acknowledged" and outcome.identifiers:
                 upserted.append(record)
                 recorded[record.key] = outcome.identifiers
+            else:
+                outcomes.append(outcome)
         if upserted:
-            listed = deliver_batch(partial(self._change_membership, "POST", recorded), upserted)
-            outcomes.extend(listed)
+            outcomes.extend(deliver_batch(partial(self._add_to_list, recorded), upserted))
         return outcomes
 
     def _upsert_one(self, batch: Sequence[Record]) -> list[RecordOutcome]:
@@ -111,26 +108,25 @@ class KlaviyoConnector(BaseConnector):
             raise RetriesExhausted("profile upsert answered without a profile id") from None
         return [acknowledged(record, {PROFILE_ID: profile_id, "email": email})]
 
-    def _change_membership(
-        self,
-        method: str,
-        recorded: Mapping[str, Mapping[str, Any]] | Sequence[Record],
-        batch: Sequence[Record] | None = None,
+    def _add_to_list(
+        self, recorded: Mapping[str, Mapping[str, Any]], batch: Sequence[Record]
     ) -> list[RecordOutcome]:
-        if batch is None:  # remove: the ids are the ones recorded on add
-            batch, recorded = recorded, {r.key: r.identifiers for r in recorded}  # type: ignore[assignment]
-        assert isinstance(recorded, Mapping)
-        ids = [str(recorded[record.key][PROFILE_ID]) for record in batch]
+        self._send_membership("POST", [recorded[record.key][PROFILE_ID] for record in batch])
+        return [acknowledged(record, recorded[record.key]) for record in batch]
+
+    def _remove_from_list(self, batch: Sequence[Record]) -> list[RecordOutcome]:
+        self._send_membership("DELETE", [record.identifiers[PROFILE_ID] for record in batch])
+        return [acknowledged(record) for record in batch]
+
+    def _send_membership(self, method: str, profile_ids: Sequence[Any]) -> None:
+        data = [{"type": "profile", "id": str(profile_id)} for profile_id in profile_ids]
         self.sender.send(
             method,
             self._list_url,
             headers=self._headers(),
-            content=_json({"data": [{"type": "profile", "id": value} for value in ids]}),
+            content=_json({"data": data}),
             limiter=self.limiter,
         )
-        if method == "DELETE":
-            return [acknowledged(record) for record in batch]
-        return [acknowledged(record, recorded[record.key]) for record in batch]
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -159,6 +155,3 @@ def _attributes(email: str, record: Record) -> dict[str, Any]:
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
-
-
-__all__ = ["PROFILE_ID", "KlaviyoConnector", "DeliveryError"]

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from connectors.base import BaseConnector
+from connectors.identifiers import hash_or_empty, normalize_email, normalize_phone
 from connectors.records import Action, Record, RecordOutcome, acknowledged, outcome_for
 from connectors.settings import DestinationSettings
-from connectors.identifiers import hash_or_empty, normalize_email, normalize_phone
 from connectors.webhook import canonical_json
 
 DEFAULT_API_VERSION = "v21.0"

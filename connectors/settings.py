@@ -54,15 +54,11 @@ class DestinationSettings:
                 f"use one of {list(DESTINATION_TYPES)}"
             )
         if not self.endpoint.startswith(("http://", "https://")):
-            raise ConfigurationError(
-                f"destination '{self.name}': endpoint must be an http(s) URL"
-            )
+            raise ConfigurationError(f"destination '{self.name}': endpoint must be an http(s) URL")
         if self.batch_size is not None and self.batch_size < 1:
             raise ConfigurationError(f"destination '{self.name}': batch_size must be >= 1")
         if self.requests_per_second is not None and self.requests_per_second <= 0:
-            raise ConfigurationError(
-                f"destination '{self.name}': requests_per_second must be > 0"
-            )
+            raise ConfigurationError(f"destination '{self.name}': requests_per_second must be > 0")
         if self.max_retries < 0:
             raise ConfigurationError(f"destination '{self.name}': max_retries must be >= 0")
 

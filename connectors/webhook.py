@@ -68,7 +68,11 @@ class WebhookConnector(BaseConnector):
     def send_batch(self, action: Action, batch: Sequence[Record]) -> list[RecordOutcome]:
         """POST one signed batch and read the per-record results."""
         records = [
-            {"key": record.key, "identifiers": dict(record.identifiers), "traits": dict(record.traits)}
+            {
+                "key": record.key,
+                "identifiers": dict(record.identifiers),
+                "traits": dict(record.traits),
+            }
             for record in batch
         ]
         key = idempotency_key(action, records)
@@ -88,7 +92,9 @@ class WebhookConnector(BaseConnector):
         )
         return self._read_results(batch, response)
 
-    def _read_results(self, batch: Sequence[Record], response: httpx.Response) -> list[RecordOutcome]:
+    def _read_results(
+        self, batch: Sequence[Record], response: httpx.Response
+    ) -> list[RecordOutcome]:
         results = _results_by_key(response)
         outcomes = []
         for record in batch:

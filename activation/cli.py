@@ -1,0 +1,105 @@
+"""`activation`: the command line for the demo, previews, approvals and the run log."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import uuid
+
+from activation.config import ConfigError
+
+
+def _sync_named(name: str):
+    from dagster_project.project import configured_syncs
+
+    for sync in configured_syncs():
+        if sync.name == name:
+            return sync
+    known = ", ".join(sorted(sync.name for sync in configured_syncs()))
+    raise ConfigError("syncs", name, "no such sync", f"use one of: {known}")
+
+
+def preview(arguments: argparse.Namespace) -> int:
+    """Show what a sync would send, writing nothing."""
+    from activation.sync import run_sync
+    from activation.sync.plan import sample_plan
+    from activation.sync.warehouse import connect, default_warehouse_path
+
+    sync = _sync_named(arguments.sync)
+    report = run_sync(
+        sync,
+        warehouse_path=default_warehouse_path(),
+        run_id=f"preview-{uuid.uuid4()}",
+        dry_run=True,
+    )
+    print(json.dumps(report.as_metadata(), indent=2))
+    with connect(default_warehouse_path(), read_only=True) as connection:
+        print(json.dumps(sample_plan(connection, sync.name), indent=2))
+    return 0
+
+
+def approve(arguments: argparse.Namespace) -> int:
+    """Release a plan held by the removal guard, once."""
+    from activation.sync.guard import approve_removals
+    from activation.sync.plan import summarize_plan
+    from activation.sync.warehouse import connect, default_warehouse_path
+
+    sync = _sync_named(arguments.sync)
+    with connect(default_warehouse_path()) as connection:
+        removals = arguments.removals
+        if removals is None:
+            removals = summarize_plan(connection, sync.name).count("remove")
+        approve_removals(connection, sync.name, removals, arguments.by or getpass.getuser())
+    print(f"approved up to {removals} removals for the next run of {sync.name}")
+    return 0
+
+
+def runs(arguments: argparse.Namespace) -> int:
+    """Print the newest run-log rows."""
+    from activation.sync.warehouse import RUNS_TABLE, connect, default_warehouse_path
+
+    with connect(default_warehouse_path(), read_only=True) as connection:
+        relation = connection.sql(
+            f"select sync_id, status, finished_at, planned, added, updated, removed, invalid, "
+            f"rejected, failed, suppressed, skipped from {RUNS_TABLE} "
+            f"order by finished_at desc limit {int(arguments.limit)}"
+        )
+        relation.show(max_width=200)
+    return 0
+
+
+def demo(arguments: argparse.Namespace) -> int:
+    from activation.demo import main as run_demo
+
+    return run_demo()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="activation", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="run the end-to-end demo against the sandbox").set_defaults(
+        handler=demo
+    )
+    previewing = commands.add_parser("preview", help="dry run: show a sync's plan, send nothing")
+    previewing.add_argument("sync")
+    previewing.set_defaults(handler=preview)
+    approving = commands.add_parser("approve", help="release a plan held by the removal guard")
+    approving.add_argument("sync")
+    approving.add_argument("--removals", type=int, help="most removals allowed (default: plan's)")
+    approving.add_argument("--by", help="who approves (default: the current user)")
+    approving.set_defaults(handler=approve)
+    listing = commands.add_parser("runs", help="show the newest rows of the run log")
+    listing.add_argument("--limit", type=int, default=20)
+    listing.set_defaults(handler=runs)
+    arguments = parser.parse_args(argv)
+    try:
+        return arguments.handler(arguments)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
