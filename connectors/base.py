@@ -9,7 +9,7 @@ from typing import Protocol
 import httpx
 
 from connectors.batching import chunked, deliver_batch, log_batch
-from connectors.errors import ConfigurationError
+from connectors.errors import AuthenticationError, ConfigurationError
 from connectors.http import HttpSender
 from connectors.ratelimit import TokenBucket
 from connectors.records import Action, Record, RecordOutcome, outcome_for
@@ -80,7 +80,11 @@ class BaseConnector:
             log_batch(self.settings.name, f"{action} (refused before sending)", outcomes)
         self.start(action, sendable)
         for batch in chunked(sendable, self.batch_size):
-            results = _one_per_record(batch, self.deliver_chunk(action, batch))
+            try:
+                results = _one_per_record(batch, self.deliver_chunk(action, batch))
+            except AuthenticationError as error:
+                error.completed = outcomes
+                raise
             log_batch(self.settings.name, action, results)
             outcomes.extend(results)
         return outcomes

@@ -15,6 +15,11 @@ ConnectorError                    anything a connector raises on purpose
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectors.records import RecordOutcome
+
 
 class ConnectorError(Exception):
     """Base class for every error a connector raises on purpose."""
@@ -28,6 +33,8 @@ class AuthenticationError(ConnectorError):
     """The destination refused the credentials (HTTP 401 or 403).
 
     Raised out of `deliver` because no record can succeed until someone fixes the credentials.
+    `completed` holds the outcomes of the batches finished before the refusal, so the caller
+    can still record what the destination acknowledged.
     """
 
     def __init__(self, destination: str, status_code: int, detail: str = ""):
@@ -40,6 +47,7 @@ class AuthenticationError(ConnectorError):
         super().__init__(message)
         self.destination = destination
         self.status_code = status_code
+        self.completed: list[RecordOutcome] = []
 
 
 class DeliveryError(ConnectorError):

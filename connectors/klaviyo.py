@@ -6,6 +6,9 @@ id), then adds the acknowledged profiles with `add_profiles_to_list`, at most 1,
 Update upserts the profile's attributes and properties. Remove sends the recorded profile ids to
 `remove_profiles_from_list`. No payload ever carries `subscriptions`: list membership does not
 change consent.
+
+Rates: `requests_per_second` paces the list calls (default: the published 150/min, burst 10);
+the option `profile_requests_per_second` paces profile upserts (default 750/min, burst 75).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -54,10 +58,10 @@ class KlaviyoConnector(BaseConnector):
         transport: httpx.BaseTransport | None = None,
     ):
         super().__init__(settings, target, secrets, transport=transport)
-        self._api_key = self.secrets.require("api_key")
+        self.secrets.require("api_key")  # fail at build time, not mid-run
         base = settings.endpoint.rstrip("/")
         self._profile_url = f"{base}/api/profile-import"
-        self._list_url = f"{base}/api/lists/{self.target}/relationships/profiles"
+        self._list_url = f"{base}/api/lists/{quote(self.target, safe='')}/relationships/profiles"
         list_rate, list_burst = LIST_RATE
         self.limiter = TokenBucket(settings.requests_per_second or list_rate, list_burst)
         profile_rate, profile_burst = PROFILE_RATE
@@ -130,7 +134,7 @@ class KlaviyoConnector(BaseConnector):
 
     def _headers(self) -> dict[str, str]:
         return {
-            "Authorization": f"Klaviyo-API-Key {self._api_key}",
+            "Authorization": f"Klaviyo-API-Key {self.secrets.require('api_key')}",
             "revision": REVISION,
             "accept": JSON_API,
             "content-type": JSON_API,

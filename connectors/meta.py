@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -42,9 +43,9 @@ class MetaCustomAudienceConnector(BaseConnector):
         transport: httpx.BaseTransport | None = None,
     ):
         super().__init__(settings, target, secrets, transport=transport)
-        self._access_token = self.secrets.require("access_token")
+        self.secrets.require("access_token")  # fail at build time, not mid-run
         version = str(settings.options.get("api_version", DEFAULT_API_VERSION))
-        self._url = f"{settings.endpoint.rstrip('/')}/{version}/{self.target}/users"
+        self._url = f"{settings.endpoint.rstrip('/')}/{version}/{quote(self.target, safe='')}/users"
         self._session: dict[str, Any] = {}
         self._last_key: str | None = None
 
@@ -108,7 +109,7 @@ class MetaCustomAudienceConnector(BaseConnector):
             "POST" if action == "add" else "DELETE",
             self._url,
             headers={
-                "Authorization": f"Bearer {self._access_token}",
+                "Authorization": f"Bearer {self.secrets.require('access_token')}",
                 "Content-Type": "application/json",
             },
             content=body,

@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -62,8 +63,8 @@ class WebhookConnector(BaseConnector):
         transport: httpx.BaseTransport | None = None,
     ):
         super().__init__(settings, target, secrets, transport=transport)
-        self._signing_secret = self.secrets.require("signing_secret")
-        self._url = f"{settings.endpoint.rstrip('/')}/{self.target}"
+        self.secrets.require("signing_secret")  # fail at build time, not mid-run
+        self._url = f"{settings.endpoint.rstrip('/')}/{quote(self.target, safe='')}"
 
     def send_batch(self, action: Action, batch: Sequence[Record]) -> list[RecordOutcome]:
         """POST one signed batch and read the per-record results."""
@@ -81,7 +82,7 @@ class WebhookConnector(BaseConnector):
             "Content-Type": "application/json",
             IDEMPOTENCY_HEADER: key,
             TIMESTAMP_HEADER: str(int(time.time())),
-            SIGNATURE_HEADER: sign(self._signing_secret, body),
+            SIGNATURE_HEADER: sign(self.secrets.require("signing_secret"), body),
         }
         response = self.sender.send(
             "POST",

@@ -99,7 +99,7 @@ class FaultBook:
             return taken
 
     def matching(self, kind: str, service: str, rows: Iterable[set[str]]) -> dict[int, str]:
-        """Indexes of `rows` (each a set of identifier forms) hit by a `kind` fault, with reasons."""
+        """Indexes of `rows` (sets of identifier forms) hit by a `kind` fault, with reasons."""
         rows = list(rows)
         with self._lock:
             faults = [f for f in self._faults if f.kind == kind and f.service in (None, service)]

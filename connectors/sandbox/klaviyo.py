@@ -65,9 +65,7 @@ def _upsert_profile(state: SandboxState, body: Any) -> SandboxResponse:
     if failing:
         return _error(503, "service_unavailable", failing[0])
     with state.lock:
-        profile_id = data.get("id") or next(
-            (pid for pid, p in state.profiles.items() if p["attributes"].get("email") == email), None
-        )
+        profile_id = data.get("id") or state.profile_ids_by_email.get(email)
         created = profile_id is None or profile_id not in state.profiles
         profile_id = profile_id or state.new_id("01KPROFILE")
         profile = state.profiles.setdefault(
@@ -75,11 +73,15 @@ def _upsert_profile(state: SandboxState, body: Any) -> SandboxResponse:
         )
         if "subscriptions" in attributes or "subscriptions" in (data.get("meta") or {}):
             profile["consent_writes"] += 1  # recorded so tests can prove nobody touches consent
-        properties = {**profile["attributes"].get("properties", {}),
-                      **(attributes.get("properties") or {})}
+        properties = {
+            **profile["attributes"].get("properties", {}),
+            **(attributes.get("properties") or {}),
+        }
         profile["attributes"].update({k: v for k, v in attributes.items() if k != "properties"})
         profile["attributes"]["email"] = email or profile["attributes"].get("email")
         profile["attributes"]["properties"] = properties
+        if email:
+            state.profile_ids_by_email[email] = profile_id
         response = {"type": "profile", "id": profile_id, "attributes": profile["attributes"]}
     return SandboxResponse(201 if created else 200, {"data": response}, content_type=JSON_API)
 
@@ -90,20 +92,24 @@ def _change_list(state: SandboxState, method: str, list_id: str, body: Any) -> S
         return _error(400, "invalid", "data must be an array of profile identifiers.", "/data")
     if len(data) > MAX_PROFILES_PER_LIST_CALL:
         return _error(
-            400, "invalid",
+            400,
+            "invalid",
             f"This endpoint accepts a maximum of {MAX_PROFILES_PER_LIST_CALL} profiles per call.",
             "/data",
         )
     ids = []
     for index, item in enumerate(data):
         if not isinstance(item, dict) or item.get("type") != "profile" or not item.get("id"):
-            return _error(400, "invalid", "Each item needs type 'profile' and an id.",
-                          f"/data/{index}")
+            return _error(
+                400, "invalid", "Each item needs type 'profile' and an id.", f"/data/{index}"
+            )
         ids.append(str(item["id"]))
     with state.lock:
         unknown = [pid for pid in ids if pid not in state.profiles]
-        forms = [{pid, state.profiles.get(pid, {}).get("attributes", {}).get("email") or ""}
-                 for pid in ids]
+        forms = [
+            {pid, state.profiles.get(pid, {}).get("attributes", {}).get("email") or ""}
+            for pid in ids
+        ]
     if unknown:
         return _error(400, "invalid", f"Profile {unknown[0]} does not exist.", "/data")
     rejected = state.faults.matching("reject_batch", SERVICE, forms)

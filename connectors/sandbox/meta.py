@@ -11,8 +11,16 @@ from connectors.sandbox.state import SandboxState
 SERVICE = "meta"
 MAX_ROWS = 10_000
 KNOWN_SCHEMA = frozenset(
-    {"EMAIL_SHA256", "PHONE_SHA256", "FN_SHA256", "LN_SHA256", "CT_SHA256", "COUNTRY_SHA256",
-     "EXTERN_ID", "MADID"}
+    {
+        "EMAIL_SHA256",
+        "PHONE_SHA256",
+        "FN_SHA256",
+        "LN_SHA256",
+        "CT_SHA256",
+        "COUNTRY_SHA256",
+        "EXTERN_ID",
+        "MADID",
+    }
 )
 _PATH = re.compile(r"^/(?P<version>v\d+\.\d+)/(?P<audience_id>[^/]+)/users/?$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -30,6 +30,7 @@ class SandboxState:
     credentials: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CREDENTIALS))
     faults: FaultBook = field(default_factory=FaultBook)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    profile_ids_by_email: dict[str, str] = field(default_factory=dict)
     members: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -42,6 +43,7 @@ class SandboxState:
         with self.lock:
             self.faults.clear()
             self.profiles.clear()
+            self.profile_ids_by_email.clear()
             self.members.clear()
             self.requests.clear()
             self.events.clear()
@@ -99,8 +101,13 @@ class SandboxState:
 
     def _event(self, service: str, target: str, member_id: str, change: str) -> None:
         self.events.append(
-            {"service": service, "target": target, "member_id": member_id, "change": change,
-             "at": _now()}
+            {
+                "service": service,
+                "target": target,
+                "member_id": member_id,
+                "change": change,
+                "at": _now(),
+            }
         )
 
 

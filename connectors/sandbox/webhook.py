@@ -46,8 +46,9 @@ def _apply(state: SandboxState, target: str, request: SandboxRequest) -> Sandbox
     forms = [_forms(record) for record in records]
     rejected = state.faults.matching("reject_batch", SERVICE, forms)
     if rejected:
-        return SandboxResponse(400, {"error": f"record {records[min(rejected)]['key']}: "
-                                              f"{rejected[min(rejected)]}"})
+        return SandboxResponse(
+            400, {"error": f"record {records[min(rejected)]['key']}: {rejected[min(rejected)]}"}
+        )
     if state.faults.matching("fail_records", SERVICE, forms):
         return SandboxResponse(503, {"error": "temporarily unavailable"})
     refused = state.faults.matching("reject_records", SERVICE, forms)
