@@ -59,7 +59,7 @@ def handle(state: SandboxState, request: SandboxRequest) -> SandboxResponse:
             samples[next((value for value in row if value), f"row {index}")] = reason
             continue
         received += 1
-        member = {name.lower(): value for name, value in zip(schema, row, strict=True)}
+        member = dict(zip(schema, row, strict=True))  # keyed by Meta's column names
         member_id = "|".join(f"{name}={value}" for name, value in sorted(member.items()) if value)
         if request.method == "POST":
             state.add_member(SERVICE, audience_id, member_id, member)

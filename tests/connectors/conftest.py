@@ -1,41 +1,18 @@
-"""Fixtures for connector tests: one loopback sandbox per session, reset before every test."""
+"""Fixtures for connector tests.
+
+The sandbox itself (`sandbox_url`, and `sandbox`: a `SandboxClient` reset before every test)
+comes from `tests/conftest.py`; here are settings that point at it with short backoffs.
+"""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-# `connectors` must resolve to this repository's package even when pytest is started without
-# the repository on sys.path: a stale editable install otherwise yields an empty namespace
-# package. Harmless once the editable install is refreshed (`pip install -e '.[dev]'`).
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from connectors import DestinationSettings
-from connectors.sandbox import DEFAULT_CREDENTIALS, SandboxClient, run_sandbox
 
-SECRETS = {
-    "klaviyo": {"api_key": DEFAULT_CREDENTIALS["klaviyo"]},
-    "meta_custom_audience": {"access_token": DEFAULT_CREDENTIALS["meta"]},
-    "webhook": {"signing_secret": DEFAULT_CREDENTIALS["webhook"]},
-}
 PREFIXES = {"klaviyo": "klaviyo", "meta_custom_audience": "meta", "webhook": "webhook"}
-
-
-@pytest.fixture(scope="session")
-def sandbox_url() -> Iterator[str]:
-    with run_sandbox() as url:
-        yield url
-
-
-@pytest.fixture
-def sandbox(sandbox_url: str) -> Iterator[SandboxClient]:
-    with SandboxClient(sandbox_url) as client:
-        client.reset()
-        yield client
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def test_added_rows_carry_the_sha256_of_normalized_email_and_phone(meta, recorde
     assert request.url.path == f"/meta/v21.0/{AUDIENCE_ID}/users"
     assert TOKEN not in str(request.url)
     assert request.headers["authorization"] == f"Bearer {TOKEN}"
-    assert [m["email_sha256"] for m in sandbox.members("meta", AUDIENCE_ID)] == [TEST1_HASH]
+    assert [m["EMAIL_SHA256"] for m in sandbox.members("meta", AUDIENCE_ID)] == [TEST1_HASH]
 
 
 def test_a_missing_field_is_sent_as_an_empty_string_in_its_column(meta, recorder):

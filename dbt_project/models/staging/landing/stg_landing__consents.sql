@@ -1,5 +1,5 @@
 with consent as (
-    select * from {{ ref('base_landing__consent') }}
+    select * from {{ ref('base_landing__consents') }}
     where exclusion_reason is null
 ),
 

@@ -1,0 +1,5 @@
+with orders as (
+    select * from {{ ref('int_orders_with_revenue') }}
+)
+
+select * from orders

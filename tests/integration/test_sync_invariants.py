@@ -1,0 +1,132 @@
+"""The product's promises, proved through real Dagster runs of real dbt models and connectors."""
+
+from __future__ import annotations
+
+from tests.integration.helpers import (
+    check_passed,
+    consented_member_emails,
+    klaviyo_emails,
+    last_run,
+    ledger_profiles,
+    materialized,
+    meta_email_hashes,
+    sha256,
+)
+
+EMAIL_SYNC = "cart_abandoners_email"
+ADS_SYNC = "cart_abandoners_ads"
+LIST = "cart-abandoners"
+
+
+def test_a_full_run_leaves_each_destination_holding_exactly_its_consented_audience(project):
+    result = project.sync(EMAIL_SYNC, ADS_SYNC)
+
+    assert result.success
+    expected = consented_member_emails(project, "cart_abandoners", "email")
+    assert expected, "the fixture must produce cart abandoners"
+    assert klaviyo_emails(project, LIST) == expected
+    ads_expected = {sha256(email) for email in consented_member_emails(project, "cart_abandoners", "ads")}
+    assert meta_email_hashes(project, LIST) == ads_expected
+    run = last_run(project, EMAIL_SYNC)
+    assert run["added"] == len(expected)
+    assert run["status"] == "succeeded"
+
+
+def test_rows_the_destination_fails_are_retried_exactly_on_the_next_run(project):
+    expected = sorted(consented_member_emails(project, "cart_abandoners", "email"))
+    failing = expected[:3]
+    project.sandbox.fail_records(failing, service="klaviyo")
+
+    first = project.sync(EMAIL_SYNC)
+
+    assert materialized(first, ["syncs", EMAIL_SYNC])
+    run = last_run(project, EMAIL_SYNC)
+    assert run["failed"] == 3
+    assert run["added"] == len(expected) - 3
+    assert klaviyo_emails(project, LIST) == set(expected) - set(failing)
+
+    project.sandbox.clear_faults()
+    before = len(project.sandbox.requests("klaviyo"))
+    project.sync(EMAIL_SYNC)
+
+    run = last_run(project, EMAIL_SYNC)
+    assert (run["planned"], run["added"], run["failed"]) == (3, 3, 0)
+    assert klaviyo_emails(project, LIST) == set(expected)
+    resent = {
+        str(request["body"])
+        for request in project.sandbox.requests("klaviyo")[before:]
+    }
+    for email in set(expected) - set(failing):
+        assert not any(email in body for body in resent), f"{email} was sent twice"
+
+
+def test_per_row_errors_inside_a_2xx_are_counted_rejected_with_their_reasons(project):
+    expected = sorted(consented_member_emails(project, "cart_abandoners", "email"))
+    refused = expected[:2]
+    project.sandbox.reject_records(refused, service="klaviyo", reason="mailbox does not exist")
+
+    project.sync(EMAIL_SYNC)
+
+    run = last_run(project, EMAIL_SYNC)
+    assert run["rejected"] == 2
+    assert run["added"] == len(expected) - 2
+    reasons = project.query(
+        "select status, reason from activation.sync_rejections where sync_id = ?", [EMAIL_SYNC]
+    )
+    assert len(reasons) == 2
+    assert all(status == "rejected" and "mailbox does not exist" in reason for status, reason in reasons)
+
+
+def test_an_audience_that_suddenly_empties_is_held_and_the_destinations_are_untouched(project):
+    project.sync(EMAIL_SYNC, ADS_SYNC)
+    before_email = klaviyo_emails(project, LIST)
+    before_ads = meta_email_hashes(project, LIST)
+    assert before_email and before_ads
+
+    # Evaluated years later, nobody has a cart in the last 24 hours: the audience empties.
+    result = project.rebuild("2031-01-01T00:00:00Z", with_syncs=(EMAIL_SYNC, ADS_SYNC))
+
+    assert project.query("select count(*) from main.cart_abandoners")[0][0] == 0
+    assert check_passed(result, ["sync_plans", EMAIL_SYNC], "removal_guard") is False
+    assert check_passed(result, ["sync_plans", ADS_SYNC], "removal_guard") is False
+    assert not materialized(result, ["syncs", EMAIL_SYNC])
+    assert not materialized(result, ["syncs", ADS_SYNC])
+    assert klaviyo_emails(project, LIST) == before_email
+    assert meta_email_hashes(project, LIST) == before_ads
+
+
+def test_an_approved_mass_removal_is_released_once(project):
+    from activation.sync.guard import approve_removals
+    from activation.sync.warehouse import connect
+
+    project.sync(EMAIL_SYNC)
+    project.rebuild("2031-01-01T00:00:00Z")
+    held = project.sync(EMAIL_SYNC)
+    assert not materialized(held, ["syncs", EMAIL_SYNC])
+
+    with connect(project.warehouse) as connection:
+        approve_removals(connection, EMAIL_SYNC, 10_000, "test")
+    released = project.sync(EMAIL_SYNC)
+
+    assert materialized(released, ["syncs", EMAIL_SYNC])
+    assert klaviyo_emails(project, LIST) == set()
+    assert ledger_profiles(project, EMAIL_SYNC) == set()
+
+
+def test_a_dry_run_writes_nothing_and_sends_nothing(project):
+    import hashlib
+
+    from activation.sync import run_sync
+    from dagster_project.project import configured_syncs
+
+    project.rebuild()  # registers the sync definitions the preview checks against
+    sync = next(sync for sync in configured_syncs() if sync.name == EMAIL_SYNC)
+    digest_before = hashlib.sha256(project.warehouse.read_bytes()).hexdigest()
+    requests_before = len(project.sandbox.requests())
+
+    report = run_sync(sync, warehouse_path=project.warehouse, run_id="preview", dry_run=True)
+
+    assert report.status == "preview"
+    assert report.planned_by_action.get("add", 0) > 0
+    assert hashlib.sha256(project.warehouse.read_bytes()).hexdigest() == digest_before
+    assert len(project.sandbox.requests()) == requests_before
