@@ -23,7 +23,9 @@ def _free_port() -> int:
 
 SANDBOX_PORT = _free_port()
 os.environ["ACTIVATION_SANDBOX_URL"] = f"http://127.0.0.1:{SANDBOX_PORT}"
-os.environ["ACTIVATION_DESTINATIONS_FILE"] = str(REPOSITORY_ROOT / "tests" / "destinations.test.yaml")
+os.environ["ACTIVATION_DESTINATIONS_FILE"] = str(
+    REPOSITORY_ROOT / "tests" / "destinations.test.yaml"
+)
 os.environ.setdefault("ACTIVATION_DUCKDB_TIMEZONE", "UTC")
 
 

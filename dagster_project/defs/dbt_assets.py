@@ -1,7 +1,5 @@
 """dbt models as assets: landing sources through staging, marts, segments and activation models."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

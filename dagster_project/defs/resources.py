@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
-
 from activation.sync.warehouse import default_warehouse_path
-from dagster_project.project import dbt_project
+from dagster_project.project import dbt_cli
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 WAREHOUSE_RUN_TAGS = {"activation/warehouse": "duckdb"}
@@ -30,5 +28,5 @@ class WarehouseResource(dg.ConfigurableResource):
 def build_resources() -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": dbt_cli(),
     }

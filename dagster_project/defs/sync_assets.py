@@ -5,8 +5,6 @@ audience tests); the sync asset downstream of it pushes the plan, so a failed ch
 push before anything leaves.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from activation.config import SyncConfig

@@ -66,4 +66,6 @@ def check_passed(result, asset_path: list[str], check_name: str) -> bool | None:
 
 def materialized(result, asset_path: list[str]) -> bool:
     """Whether a run materialized the asset."""
-    return any(event.asset_key.path == asset_path for event in result.get_asset_materialization_events())
+    return any(
+        event.asset_key.path == asset_path for event in result.get_asset_materialization_events()
+    )

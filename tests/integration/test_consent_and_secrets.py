@@ -67,7 +67,9 @@ def test_a_revoked_consent_removes_the_person_and_nothing_is_sent_to_them_again(
 def test_secrets_never_appear_in_logs_metadata_or_the_run_log(project, capfd, caplog):
     import os
 
-    secrets = [os.environ[name] for name in ("KLAVIYO_API_KEY", "META_ACCESS_TOKEN", "CRM_WEBHOOK_SECRET")]
+    secrets = [
+        os.environ[name] for name in ("KLAVIYO_API_KEY", "META_ACCESS_TOKEN", "CRM_WEBHOOK_SECRET")
+    ]
     project.sandbox.unauthorized(count=1, service="meta")  # an error path too
 
     result = project.sync(EMAIL_SYNC, "cart_abandoners_ads", "win_back_crm")

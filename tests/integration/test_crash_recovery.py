@@ -51,7 +51,9 @@ def _removals_per_member(project) -> Counter:
     return Counter(
         event["member_id"]
         for event in project.sandbox.events()
-        if event["service"] == "klaviyo" and event["target"] == LIST and event["change"] == "removed"
+        if event["service"] == "klaviyo"
+        and event["target"] == LIST
+        and event["change"] == "removed"
     )
 
 

@@ -25,7 +25,9 @@ def test_a_full_run_leaves_each_destination_holding_exactly_its_consented_audien
     expected = consented_member_emails(project, "cart_abandoners", "email")
     assert expected, "the fixture must produce cart abandoners"
     assert klaviyo_emails(project, LIST) == expected
-    ads_expected = {sha256(email) for email in consented_member_emails(project, "cart_abandoners", "ads")}
+    ads_expected = {
+        sha256(email) for email in consented_member_emails(project, "cart_abandoners", "ads")
+    }
     assert meta_email_hashes(project, LIST) == ads_expected
     run = last_run(project, EMAIL_SYNC)
     assert run["added"] == len(expected)
@@ -52,10 +54,7 @@ def test_rows_the_destination_fails_are_retried_exactly_on_the_next_run(project)
     run = last_run(project, EMAIL_SYNC)
     assert (run["planned"], run["added"], run["failed"]) == (3, 3, 0)
     assert klaviyo_emails(project, LIST) == set(expected)
-    resent = {
-        str(request["body"])
-        for request in project.sandbox.requests("klaviyo")[before:]
-    }
+    resent = {str(request["body"]) for request in project.sandbox.requests("klaviyo")[before:]}
     for email in set(expected) - set(failing):
         assert not any(email in body for body in resent), f"{email} was sent twice"
 
@@ -74,7 +73,9 @@ def test_per_row_errors_inside_a_2xx_are_counted_rejected_with_their_reasons(pro
         "select status, reason from activation.sync_rejections where sync_id = ?", [EMAIL_SYNC]
     )
     assert len(reasons) == 2
-    assert all(status == "rejected" and "mailbox does not exist" in reason for status, reason in reasons)
+    assert all(
+        status == "rejected" and "mailbox does not exist" in reason for status, reason in reasons
+    )
 
 
 def test_an_audience_that_suddenly_empties_is_held_and_the_destinations_are_untouched(project):
