@@ -16,7 +16,7 @@ import duckdb
 from activation.sync.warehouse import LEDGER_TABLE, PLAN_RELATION
 
 SENDING_ACTIONS = ("remove", "update", "add")  # removals first keeps list sizes within limits
-SNAPSHOT_TABLE = "temp.plan_snapshot"
+SNAPSHOT_TABLE = "plan_snapshot"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def freeze_plan(connection: duckdb.DuckDBPyConnection, sync_id: str) -> PlanSumm
     Returns the counts of the frozen copy, so a run reports what it actually worked from.
     """
     connection.execute(
-        f"create or replace table {SNAPSHOT_TABLE} as "
+        f"create or replace temporary table {SNAPSHOT_TABLE} as "
         "select *, row_number() over (partition by action order by profile_id) as position "
         f"from {PLAN_RELATION} where sync_id = ?",
         [sync_id],

@@ -6,6 +6,7 @@ push before anything leaves.
 """
 
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 
 from activation.config import SyncConfig
 from activation.sync import RemovalGuardHeld, evaluate_removal_guard, run_sync, summarize_plan
@@ -34,8 +35,8 @@ def _tags(sync: SyncConfig) -> dict[str, str]:
 
 def build_plan_asset(sync: SyncConfig) -> dg.AssetsDefinition:
     """The preview of one sync's plan, with its blocking checks."""
-    audience_key = activation_dbt_models.get_asset_key_for_model(sync.audience)
-    plans_key = activation_dbt_models.get_asset_key_for_model("sync_plans")
+    audience_key = get_asset_key_for_model([activation_dbt_models], sync.audience)
+    plans_key = get_asset_key_for_model([activation_dbt_models], "sync_plans")
 
     @dg.asset(
         key=plan_asset_key(sync.name),

@@ -9,7 +9,8 @@
 {% macro read_landing(table, optional_columns={}) %}
     {#- Recorded as a dependency so the lineage starts at the landing folder. -#}
     {%- set landing_table = source('landing', table) -%}
-    {%- set folder = landing_folder(table) -%}
+    {%- set landing_dir = env_var('ACTIVATION_LANDING_DIR', '../data/landing').rstrip('/') -%}
+    {%- set folder = landing_dir ~ '/' ~ table -%}
     {%- if not execute -%}
         (select null as _source_file)
     {%- else -%}
@@ -55,11 +56,6 @@
             )
         )
     {%- endif -%}
-{% endmacro %}
-
-
-{% macro landing_folder(table) %}
-    {{- return(env_var('ACTIVATION_LANDING_DIR', '../data/landing').rstrip('/') ~ '/' ~ table) -}}
 {% endmacro %}
 
 

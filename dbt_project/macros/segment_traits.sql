@@ -6,12 +6,16 @@
     When the audience's columns cannot be read (at parse time, or in a unit test where the
     audience is a fixture), it falls back to the row as JSON in column order.
 #}
-{% macro segment_traits(relation, row_alias) %}
+{% macro segment_traits(audience_relation, row_alias) %}
     {%- set columns = [] -%}
-    {%- if execute and relation is not string and load_relation(relation) is not none -%}
-        {%- set columns = adapter.get_columns_in_relation(relation) -%}
+    {#- A unit test's audience is a fixture: there is no relation to read columns from. -#}
+    {%- if execute and model.resource_type != 'unit_test' -%}
+        {%- set columns = adapter.get_columns_in_relation(audience_relation) -%}
     {%- endif -%}
-    {%- set trait_columns = columns | rejectattr('name', 'equalto', 'profile_id') | sort(attribute='name') | list -%}
+    {%- set trait_columns = columns
+        | rejectattr('name', 'equalto', 'profile_id')
+        | sort(attribute='name')
+        | list -%}
     {%- if trait_columns -%}
         json_object(
             {%- for column in trait_columns %}

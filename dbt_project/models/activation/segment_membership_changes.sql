@@ -39,7 +39,8 @@ previous_members as (
         profile_id,
         traits_hash
     from latest_changes
-    where recency_rank = 1
+    where
+        recency_rank = 1
         and change_type != 'left'
 ),
 
@@ -77,8 +78,9 @@ compared as (
         previous_members.traits_hash as previous_traits_hash
     from memberships
     full outer join previous_members
-        on memberships.audience = previous_members.audience
-        and memberships.profile_id = previous_members.profile_id
+        on
+            memberships.audience = previous_members.audience
+            and memberships.profile_id = previous_members.profile_id
 ),
 
 final as (

@@ -52,8 +52,9 @@ compared as (
         held.traits_hash as ledger_traits_hash
     from desired
     full outer join held
-        on desired.sync_id = held.sync_id
-        and desired.profile_id = held.profile_id
+        on
+            desired.sync_id = held.sync_id
+            and desired.profile_id = held.profile_id
 ),
 
 with_consent as (
@@ -65,8 +66,9 @@ with_consent as (
     from compared
     inner join definitions on compared.sync_id = definitions.sync_id
     left join consents
-        on compared.profile_id = consents.profile_id
-        and definitions.consent_channel = consents.channel
+        on
+            compared.profile_id = consents.profile_id
+            and definitions.consent_channel = consents.channel
 ),
 
 needed as (
@@ -77,14 +79,14 @@ needed as (
             when is_held and not is_member then 'remove'
             when not is_consented then 'suppress'
             when not is_held then 'add'
-            when traits_hash is distinct from ledger_traits_hash then 'update'
+            when traits_hash != coalesce(ledger_traits_hash, '') then 'update'
         end as needed_action,
         case
             when is_held and not is_consented then 'consent_revoked'
             when is_held and not is_member then 'left_audience'
             when not is_consented then 'no_' || coalesce(consent_channel, 'unknown') || '_consent'
             when not is_held then 'entered_audience'
-            when traits_hash is distinct from ledger_traits_hash then 'traits_changed'
+            when traits_hash != coalesce(ledger_traits_hash, '') then 'traits_changed'
         end as needed_reason
     from with_consent
 ),

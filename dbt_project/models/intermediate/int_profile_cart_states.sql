@@ -8,7 +8,8 @@ events as (
     select events.*
     from {{ ref('stg_landing__events') }} as events
     cross join clock
-    where events.profile_id is not null
+    where
+        events.profile_id is not null
         and events.occurred_at <= clock.evaluated_at
 ),
 
@@ -63,8 +64,9 @@ priced_cart_adds as (
         ) as price_rank
     from cart_adds
     inner join prices
-        on cart_adds.product_id = prices.product_id
-        and prices.valid_from <= cart_adds.occurred_at
+        on
+            cart_adds.product_id = prices.product_id
+            and cart_adds.occurred_at >= prices.valid_from
 ),
 
 open_cart_adds as (
@@ -75,9 +77,11 @@ open_cart_adds as (
     from cart_adds
     left join last_purchases on cart_adds.profile_id = last_purchases.profile_id
     left join priced_cart_adds
-        on cart_adds.event_id = priced_cart_adds.event_id
-        and priced_cart_adds.price_rank = 1
-    where last_purchases.last_purchased_at is null
+        on
+            cart_adds.event_id = priced_cart_adds.event_id
+            and priced_cart_adds.price_rank = 1
+    where
+        last_purchases.last_purchased_at is null
         or cart_adds.occurred_at > last_purchases.last_purchased_at
 ),
 

@@ -7,7 +7,8 @@ events as (
     select events.*
     from {{ ref('stg_landing__events') }} as events
     cross join clock
-    where events.profile_id is not null
+    where
+        events.profile_id is not null
         and events.is_known_channel
         and events.occurred_at <= clock.evaluated_at
 ),

@@ -40,9 +40,10 @@ final as (
     from profiles
     cross join channels
     left join ranked_consents
-        on profiles.profile_id = ranked_consents.profile_id
-        and channels.channel = ranked_consents.channel
-        and ranked_consents.recency_rank = 1
+        on
+            profiles.profile_id = ranked_consents.profile_id
+            and channels.channel = ranked_consents.channel
+            and ranked_consents.recency_rank = 1
 )
 
 select * from final

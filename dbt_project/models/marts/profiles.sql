@@ -35,10 +35,10 @@ activity_by_channel as (
 consent_by_channel as (
     select
         profile_id,
-        {%- for channel in consent_channels() %}
-        bool_or(channel = '{{ channel }}' and is_opted_in) as is_{{ channel }}_opted_in
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        bool_or(channel = 'email' and is_opted_in) as is_email_opted_in,
+        bool_or(channel = 'sms' and is_opted_in) as is_sms_opted_in,
+        bool_or(channel = 'push' and is_opted_in) as is_push_opted_in,
+        bool_or(channel = 'ads' and is_opted_in) as is_ads_opted_in
     from consents
     group by profile_id
 ),
@@ -70,9 +70,10 @@ final as (
         activity_by_channel.last_web_activity_at,
         activity_by_channel.last_app_activity_at,
         activity_by_channel.last_email_activity_at,
-        {%- for channel in consent_channels() %}
-        coalesce(consent_by_channel.is_{{ channel }}_opted_in, false) as is_{{ channel }}_opted_in,
-        {%- endfor %}
+        coalesce(consent_by_channel.is_email_opted_in, false) as is_email_opted_in,
+        coalesce(consent_by_channel.is_sms_opted_in, false) as is_sms_opted_in,
+        coalesce(consent_by_channel.is_push_opted_in, false) as is_push_opted_in,
+        coalesce(consent_by_channel.is_ads_opted_in, false) as is_ads_opted_in,
         clock.evaluated_at
     from profiles
     cross join clock

@@ -11,7 +11,8 @@ abandoners as (
         open_cart_item_count as cart_item_count,
         last_cart_added_at
     from profiles
-    where last_cart_added_at > evaluated_at - interval 24 hour
+    where
+        last_cart_added_at > evaluated_at - interval 24 hour
         and last_cart_added_at <= evaluated_at
         and not has_purchase_after_cart_add
 )

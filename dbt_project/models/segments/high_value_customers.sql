@@ -18,7 +18,8 @@ recent_revenue as (
         sum(case when orders.is_refund then 0 else 1 end) as orders_last_365_days
     from orders
     cross join clock
-    where orders.profile_id is not null
+    where
+        orders.profile_id is not null
         and orders.ordered_at > clock.evaluated_at - interval (365 * 24) hour
         and orders.ordered_at <= clock.evaluated_at
     group by orders.profile_id

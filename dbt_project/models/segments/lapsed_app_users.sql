@@ -9,7 +9,8 @@ lapsed as (
         first_name,
         last_app_activity_at
     from profiles
-    where last_app_activity_at is not null
+    where
+        last_app_activity_at is not null
         and last_app_activity_at <= evaluated_at - interval (30 * 24) hour
 )
 

@@ -10,7 +10,8 @@ newcomers as (
         first_order_at,
         lifetime_net_revenue as lifetime_value
     from profiles
-    where first_order_at > evaluated_at - interval (7 * 24) hour
+    where
+        first_order_at > evaluated_at - interval (7 * 24) hour
         and first_order_at <= evaluated_at
 )
 

@@ -16,7 +16,8 @@ browsers as (
         category_views.last_viewed_at
     from category_views
     inner join profiles on category_views.profile_id = profiles.profile_id
-    where category_views.category = lower('{{ var("browse_category", "christmas") }}')
+    where
+        category_views.category = lower('{{ var("browse_category", "christmas") }}')
         and category_views.last_viewed_at > profiles.evaluated_at - interval (7 * 24) hour
 )
 

@@ -11,7 +11,8 @@ lapsed_customers as (
         order_count,
         lifetime_net_revenue as lifetime_value
     from profiles
-    where last_order_at is not null
+    where
+        last_order_at is not null
         and last_order_at <= evaluated_at - interval (90 * 24) hour
 )
 

@@ -39,7 +39,7 @@ classified as (
             when channel is null then 'missing_channel'
             when channel not in ('email', 'sms', 'push', 'ads') then 'unknown_channel'
             when recorded_at is null then 'missing_recorded_at'
-            -- Unknown consent is no consent, but a row that says nothing must not mask an older one.
+            -- A row that says nothing must not mask an older answer.
             when is_opted_in is null then 'missing_opt_in'
             when batch_rank > 1 then 'superseded_by_newer_batch'
         end as exclusion_reason

@@ -1,0 +1,162 @@
+"""Bad configuration stops loading with the file, the field and the fix."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from activation.config import (
+    ConfigError,
+    check_audiences_registered,
+    load_destinations,
+    load_syncs,
+)
+
+GOOD_DESTINATIONS = """
+destinations:
+  klaviyo_email:
+    type: klaviyo
+    endpoint: ${TEST_SANDBOX:-http://127.0.0.1:1}/klaviyo
+    credentials: {api_key: KLAVIYO_API_KEY}
+  crm:
+    type: webhook
+    endpoint: http://127.0.0.1:1/webhook
+    consent_channel: email
+    credentials: {signing_secret: CRM_SECRET}
+"""
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "destinations.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def _manifest(*syncs, name="cart_abandoners", registered=True):
+    node_id = f"model.activation.{name}"
+    return {
+        "nodes": {
+            node_id: {
+                "unique_id": node_id,
+                "resource_type": "model",
+                "name": name,
+                "original_file_path": f"models/segments/{name}.yml",
+                "config": {"meta": {"audience": {"syncs": list(syncs)}}},
+            },
+            "model.activation.segment_memberships": {
+                "unique_id": "model.activation.segment_memberships",
+                "resource_type": "model",
+                "name": "segment_memberships",
+                "depends_on": {"nodes": [node_id] if registered else []},
+                "config": {},
+            },
+        }
+    }
+
+
+def test_destinations_load_with_defaults_and_environment_references(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEST_SANDBOX", "http://127.0.0.1:4321")
+    destinations = load_destinations(_write(tmp_path, GOOD_DESTINATIONS))
+
+    assert destinations["klaviyo_email"].endpoint == "http://127.0.0.1:4321/klaviyo"
+    assert destinations["klaviyo_email"].consent_channel == "email"
+    assert destinations["crm"].credentials == {"signing_secret": "CRM_SECRET"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ("type: mailchimp\n    endpoint: http://x", "destinations.bad.type"),
+        ("type: klaviyo", "destinations.bad.endpoint"),
+        ("type: klaviyo\n    endpoint: ftp://x", "destinations.bad.endpoint"),
+        ("type: webhook\n    endpoint: http://x", "destinations.bad.consent_channel"),
+        (
+            "type: klaviyo\n    endpoint: http://x\n    credentials: {api_key: pk_live_123}",
+            "destinations.bad.credentials",
+        ),
+    ],
+)
+def test_a_bad_destination_names_the_file_the_field_and_the_fix(tmp_path, entry, field):
+    path = _write(tmp_path, f"destinations:\n  bad:\n    {entry}\n")
+
+    with pytest.raises(ConfigError) as raised:
+        load_destinations(path)
+
+    message = str(raised.value)
+    assert str(path) in message
+    assert field in message
+    assert "Fix:" in message
+
+
+def test_a_secret_pasted_into_credentials_is_not_echoed_back(tmp_path):
+    path = _write(
+        tmp_path,
+        "destinations:\n  bad:\n    type: klaviyo\n    endpoint: http://x\n"
+        "    credentials: {api_key: pk_live_do_not_print}\n",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_destinations(path)
+    assert "pk_live_do_not_print" not in str(raised.value)
+
+
+def test_a_missing_secret_is_reported_by_variable_name_at_run_time(tmp_path, monkeypatch):
+    monkeypatch.delenv("KLAVIYO_API_KEY", raising=False)
+    destination = load_destinations(_write(tmp_path, GOOD_DESTINATIONS))["klaviyo_email"]
+
+    with pytest.raises(ConfigError, match="KLAVIYO_API_KEY"):
+        destination.read_secrets()
+
+
+def test_syncs_are_read_from_audience_metadata(tmp_path):
+    destinations = load_destinations(_write(tmp_path, GOOD_DESTINATIONS))
+    sync = {
+        "name": "cart_email",
+        "destination": "klaviyo_email",
+        "target": "cart-abandoners",
+        "mode": "mirror",
+        "identifiers": ["email"],
+        "fields": {"first_name": "first_name"},
+        "cadence": {"freshness_minutes": 30},
+        "removal_guard": {"max_share": 0.1},
+    }
+
+    [loaded] = load_syncs(_manifest(sync), destinations)
+
+    assert loaded.audience == "cart_abandoners"
+    assert loaded.cadence.freshness_minutes == 30
+    assert loaded.removal_threshold == 0.1
+    assert loaded.destination.name == "klaviyo_email"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"destination": "nowhere"}, "destination"),
+        ({"mode": "sometimes"}, "mode"),
+        ({"identifiers": []}, "identifiers"),
+        ({"cadence": {"freshness_minutes": -5}}, "cadence.freshness_minutes"),
+        ({"removal_guard": {"max_share": 3}}, "removal_guard.max_share"),
+        ({"name": "Bad Name"}, "name"),
+    ],
+)
+def test_a_bad_sync_names_the_model_file_and_field(tmp_path, change, field):
+    destinations = load_destinations(_write(tmp_path, GOOD_DESTINATIONS))
+    sync = {
+        "name": "cart_email",
+        "destination": "klaviyo_email",
+        "target": "t",
+        "identifiers": ["email"],
+        **change,
+    }
+
+    with pytest.raises(ConfigError) as raised:
+        load_syncs(_manifest(sync), destinations)
+
+    assert "models/segments/cart_abandoners.yml" in str(raised.value)
+    assert f"cart_abandoners.syncs[0].{field}" in str(raised.value)
+
+
+def test_an_audience_missing_from_the_registry_macro_is_an_error():
+    with pytest.raises(ConfigError, match="audiences.sql"):
+        check_audiences_registered(_manifest(registered=False))
