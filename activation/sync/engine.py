@@ -25,7 +25,13 @@ from activation.sync.guard import (
     open_approval,
 )
 from activation.sync.ledger import Acknowledgement, Refusal, record_batch
-from activation.sync.plan import SENDING_ACTIONS, PlanRow, freeze_plan, iter_frozen_batches
+from activation.sync.plan import (
+    SENDING_ACTIONS,
+    PlanRow,
+    freeze_plan,
+    iter_frozen_batches,
+    summarize_plan,
+)
 from activation.sync.warehouse import connect
 
 logger = logging.getLogger(__name__)
@@ -66,6 +72,7 @@ class SyncReport:
     guard: GuardDecision | None = None
     duration_seconds: float = 0.0
     message: str = ""
+    remaining: int | None = None  # rows still pending after the run (failed, rejected, invalid)
 
     def count(self, name: str) -> int:
         return self.counts.get(name, 0)
@@ -148,9 +155,8 @@ def run_sync(
         _deliver(connection, sync, report, connector_factory, page_size, on_progress)
         if plan.count("remove") and report.guard.approved_removals is not None:
             consume_approval(connection, sync.name, run_id)
-        report.status = (
-            "partial" if report.count("failed") or report.count("rejected") else ("succeeded")
-        )
+        report.remaining = summarize_plan(connection, sync.name).planned
+        report.status = "partial" if report.remaining else "succeeded"
         report.duration_seconds = time.monotonic() - started
         runlog.record_run(connection, report, started_at_monotonic=started)
         return report

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+
 from activation.sync.warehouse import default_warehouse_path
 from dagster_project.project import dbt_cli
 

@@ -143,6 +143,13 @@ def build_sync_asset(sync: SyncConfig) -> dg.AssetsDefinition:
         except RemovalGuardHeld as held:
             raise dg.Failure(description=str(held)) from None
         context.log.info(report.summary_line())
+        # What is still pending (rows that failed or were refused) tells the freshness sensor
+        # whether this sync needs another run.
+        context.log_event(
+            dg.AssetObservation(
+                asset_key=plan_asset_key(sync.name), metadata={"pending": report.remaining or 0}
+            )
+        )
         undelivered = report.count("invalid") + report.count("rejected") + report.count("failed")
         yield dg.MaterializeResult(
             metadata=report.as_metadata(),

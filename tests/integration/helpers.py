@@ -42,7 +42,8 @@ def last_run(project, sync_id: str) -> dict:
         row[0]
         for row in project.query(
             "select column_name from information_schema.columns "
-            "where table_schema = 'activation' and table_name = 'sync_runs' order by ordinal_position"
+            "where table_schema = 'activation' and table_name = 'sync_runs' "
+            "order by ordinal_position"
         )
     ]
     return dict(zip(columns, rows[0], strict=True)) if rows else {}

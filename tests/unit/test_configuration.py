@@ -158,5 +158,5 @@ def test_a_bad_sync_names_the_model_file_and_field(tmp_path, change, field):
 
 
 def test_an_audience_missing_from_the_registry_macro_is_an_error():
-    with pytest.raises(ConfigError, match="audiences.sql"):
+    with pytest.raises(ConfigError, match=r"audiences\.sql"):
         check_audiences_registered(_manifest(registered=False))
