@@ -87,7 +87,7 @@ def browser():
         driver.quit()
 
 
-def test_asset_graph_shows_the_email_sync_downstream_of_its_audience(webserver, browser):
+def test_asset_graph_shows_the_email_sync_downstream_of_its_audience(webserver, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
@@ -102,8 +102,6 @@ def test_asset_graph_shows_the_email_sync_downstream_of_its_audience(webserver, 
     wait.until(lambda driver: "cart_abandoners_email" in driver.page_source)
     wait.until(lambda driver: "sync_plans" in driver.page_source)
     nodes_text = browser.find_element(By.TAG_NAME, "body").text
-    browser.save_screenshot(
-        str(Path(os.environ.get("PYTEST_SCREENSHOT_DIR", "/tmp")) / "lineage.png")
-    )
+    browser.save_screenshot(str(tmp_path / "lineage.png"))
     assert "cart_abandoners" in nodes_text.replace("cart_abandoners_email", "")
     assert "cart_abandoners_email" in nodes_text
