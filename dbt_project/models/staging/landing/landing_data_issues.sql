@@ -12,6 +12,8 @@
 {#- (table, issue, how it is handled, condition on the staged row) -#}
 {%- set flags = [
     ('profiles', 'missing_email', 'flagged', 'is_email_missing'),
+    ('profiles', 'missing_country_code', 'flagged', 'country_code is null'),
+    ('profiles', 'missing_time_zone', 'flagged', 'time_zone is null'),
     ('profiles', 'naive_timestamp_read_as_utc', 'flagged', 'has_naive_timestamp'),
     ('events', 'anonymous_event', 'flagged', 'is_anonymous'),
     ('events', 'unknown_event_type', 'flagged', 'not is_known_event_type'),
