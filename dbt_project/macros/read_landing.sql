@@ -1,10 +1,11 @@
 {#
     Read every batch file of one landing table, Parquet and JSON Lines alike, unioned by name.
 
-    Adds `_source_file` (the file read) and `_batch_name` (its name without extension; batch
-    files are named so that this sorts by batch time). `optional_columns` maps each optional
-    contract column to its type: a typed empty row set is unioned in by name, so a column that
-    no file carries comes out as NULL instead of failing the query.
+    Adds `_source_file` (the file read) and `_batch_name` (the file name without extension or
+    `-partNNNN` suffix: its batch, named so that it sorts by batch time).
+
+    `optional_columns` maps each optional contract column to its type: a typed empty row set
+    is unioned in by name, so a column no file carries comes out as NULL instead of failing.
 #}
 {% macro read_landing(table, optional_columns={}) %}
     {#- Recorded as a dependency so the lineage starts at the landing folder. -#}
@@ -25,7 +26,7 @@
         (
             select
                 *,
-                regexp_extract(_source_file, '([^/\\]+)\.[a-z]+$', 1) as _batch_name
+                regexp_extract(_source_file, '([^/\\]+?)(-part[0-9]+)?\.[a-z]+$', 1) as _batch_name
             from (
                 {%- if parquet_files %}
                 select * rename (filename as _source_file)

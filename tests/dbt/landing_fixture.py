@@ -103,6 +103,7 @@ OLDER_EVENTS = [
     ("e12", "p05", None, "product_viewed", "web", ago(days=1, hours=2), "P-LAMP", None),
     ("e13", "p06", None, "app_opened", "app", ago(days=45), None, None),
     ("e14", "p07", None, "email_clicked", "email", ago(days=2), None, None),
+    ("e15", "p10", None, "session_started", None, ago(days=5), None, None),
 ]
 # Events whose timestamp lands without an offset (to be read as UTC).
 NAIVE_EVENT_IDS = {"e12"}
@@ -240,20 +241,22 @@ def write_landing(landing: Path, events_format: str = "mixed") -> Path:
             }
         ),
     )
-    lines = list(zip(*ORDER_LINES, strict=True))
-    _write_parquet(
-        landing / "order_lines",
-        first_batch,
-        pa.table(
-            {
-                "order_id": pa.array(lines[0], pa.string()),
-                "line_number": pa.array(lines[1], pa.int32()),
-                "product_id": pa.array(lines[2], pa.string()),
-                "quantity": pa.array(lines[3], pa.int32()),
-                "unit_price": pa.array(lines[4], pa.float64()),
-            }
-        ),
-    )
+    # Order lines land as one batch split into two parts.
+    for part, chunk in enumerate((ORDER_LINES[:6], ORDER_LINES[6:]), start=1):
+        lines = list(zip(*chunk, strict=True))
+        _write_parquet(
+            landing / "order_lines",
+            f"{first_batch}-part{part:04d}",
+            pa.table(
+                {
+                    "order_id": pa.array(lines[0], pa.string()),
+                    "line_number": pa.array(lines[1], pa.int32()),
+                    "product_id": pa.array(lines[2], pa.string()),
+                    "quantity": pa.array(lines[3], pa.int32()),
+                    "unit_price": pa.array(lines[4], pa.float64()),
+                }
+            ),
+        )
     products = list(zip(*PRODUCTS, strict=True))
     _write_parquet(
         landing / "products",

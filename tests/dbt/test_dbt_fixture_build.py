@@ -48,6 +48,7 @@ EXPECTED_ISSUES = {
     ("events", "superseded_by_newer_batch"): 1,
     ("events", "unknown_event_type"): 2,
     ("events", "anonymous_event"): 1,
+    ("events", "missing_channel"): 1,
     ("events", "naive_timestamp_read_as_utc"): 1,
     ("orders", "guest_order"): 1,
     ("orders", "refund_or_cancellation"): 1,
@@ -94,6 +95,13 @@ def test_every_landed_row_is_either_staged_or_counted_as_excluded(fixture_build:
     for table, landed, excluded in rows:
         [(staged,)] = fixture_build.query(f"select count(*) from main.{STAGING_MODELS[table]}")
         assert landed == staged + excluded, table
+
+
+def test_parts_of_one_batch_are_read_as_that_batch(fixture_build: Build):
+    assert fixture_build.query(
+        "select distinct _batch_name from main.base_landing__order_lines"
+    ) == [("2026-12-01T000000Z",)]
+    assert fixture_build.query("select count(*) from main.stg_landing__order_lines") == [(11,)]
 
 
 def test_guest_orders_are_kept_but_count_for_no_profile(fixture_build: Build):

@@ -9,17 +9,17 @@ import pyarrow.parquet as pq
 
 from tests.integration.helpers import klaviyo_emails, last_run, ledger_profiles
 
-EMAIL_SYNC = "cart_abandoners_email"
-LIST = "cart-abandoners"
+EMAIL_SYNC = "win_back_email"
+LIST = "win-back"
 
 
 def test_a_member_without_email_consent_is_suppressed_and_never_sent(project):
     unconsented = project.query(
         "select m.profile_id, lower(trim(m.email)) from main.segment_memberships as m "
         "join main.profile_consents as c on c.profile_id = m.profile_id and c.channel = 'email' "
-        "where m.audience = 'cart_abandoners' and not c.is_opted_in"
+        "where m.audience = 'win_back' and not c.is_opted_in"
     )
-    assert unconsented, "the fixture must hold cart abandoners without email consent"
+    assert unconsented, "the fixture must hold win-back members without email consent"
 
     project.sync(EMAIL_SYNC)
 
@@ -72,7 +72,7 @@ def test_secrets_never_appear_in_logs_metadata_or_the_run_log(project, capfd, ca
     ]
     project.sandbox.unauthorized(count=1, service="meta")  # an error path too
 
-    result = project.sync(EMAIL_SYNC, "cart_abandoners_ads", "win_back_crm")
+    result = project.sync(EMAIL_SYNC, "win_back_ads", "win_back_crm")
 
     records = project.instance.all_logs(result.run_id)
     text = "\n".join(
@@ -83,6 +83,6 @@ def test_secrets_never_appear_in_logs_metadata_or_the_run_log(project, capfd, ca
     text += captured.out + captured.err + caplog.text
     text += str(project.query("select * from activation.sync_runs"))
     text += str(project.query("select * from activation.sync_rejections"))
-    assert "cart_abandoners_email" in text  # the logs were really captured
+    assert EMAIL_SYNC in text  # the logs were really captured
     for secret in secrets:
         assert secret not in text

@@ -12,8 +12,8 @@ from collections import Counter
 
 from tests.integration.helpers import consented_member_emails, klaviyo_emails, ledger_profiles
 
-EMAIL_SYNC = "cart_abandoners_email"
-LIST = "cart-abandoners"
+EMAIL_SYNC = "win_back_email"
+LIST = "win-back"
 
 _SYNC_IN_A_CHILD = textwrap.dedent(
     """
@@ -62,7 +62,7 @@ def test_a_sync_killed_mid_run_converges_on_the_next_run_with_nothing_removed_tw
     from activation.sync.warehouse import connect
 
     project.rebuild()  # register the syncs before the child reads the plan
-    expected = consented_member_emails(project, "cart_abandoners", "email")
+    expected = consented_member_emails(project, "win_back", "email")
     assert len(expected) >= 10, "the fixture needs enough members to stop a sync midway"
     project.sandbox.delay(0.05, count=None, service="klaviyo")
 
@@ -76,7 +76,7 @@ def test_a_sync_killed_mid_run_converges_on_the_next_run_with_nothing_removed_tw
     assert len(ledger_profiles(project, EMAIL_SYNC)) == len(expected)
 
     # Now a later evaluation removes most members; kill the sync in the middle of removing.
-    project.rebuild("2031-01-01T00:00:00Z")
+    project.rebuild("2000-01-01T00:00:00Z")
     with connect(project.warehouse) as connection:
         approve_removals(connection, EMAIL_SYNC, len(expected), "test")
     project.sandbox.delay(0.05, count=None, service="klaviyo")

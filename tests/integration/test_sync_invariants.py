@@ -13,20 +13,20 @@ from tests.integration.helpers import (
     sha256,
 )
 
-EMAIL_SYNC = "cart_abandoners_email"
-ADS_SYNC = "cart_abandoners_ads"
-LIST = "cart-abandoners"
+EMAIL_SYNC = "win_back_email"
+ADS_SYNC = "win_back_ads"
+LIST = "win-back"
 
 
 def test_a_full_run_leaves_each_destination_holding_exactly_its_consented_audience(project):
     result = project.sync(EMAIL_SYNC, ADS_SYNC)
 
     assert result.success
-    expected = consented_member_emails(project, "cart_abandoners", "email")
-    assert expected, "the fixture must produce cart abandoners"
+    expected = consented_member_emails(project, "win_back", "email")
+    assert expected, "the fixture must produce win-back members"
     assert klaviyo_emails(project, LIST) == expected
     ads_expected = {
-        sha256(email) for email in consented_member_emails(project, "cart_abandoners", "ads")
+        sha256(email) for email in consented_member_emails(project, "win_back", "ads")
     }
     assert meta_email_hashes(project, LIST) == ads_expected
     run = last_run(project, EMAIL_SYNC)
@@ -35,7 +35,7 @@ def test_a_full_run_leaves_each_destination_holding_exactly_its_consented_audien
 
 
 def test_rows_the_destination_fails_are_retried_exactly_on_the_next_run(project):
-    expected = sorted(consented_member_emails(project, "cart_abandoners", "email"))
+    expected = sorted(consented_member_emails(project, "win_back", "email"))
     failing = expected[:3]
     project.sandbox.fail_records(failing, service="klaviyo")
 
@@ -60,7 +60,7 @@ def test_rows_the_destination_fails_are_retried_exactly_on_the_next_run(project)
 
 
 def test_per_row_errors_inside_a_2xx_are_counted_rejected_with_their_reasons(project):
-    expected = sorted(consented_member_emails(project, "cart_abandoners", "email"))
+    expected = sorted(consented_member_emails(project, "win_back", "email"))
     refused = expected[:2]
     project.sandbox.reject_records(refused, service="klaviyo", reason="mailbox does not exist")
 
@@ -84,10 +84,10 @@ def test_an_audience_that_suddenly_empties_is_held_and_the_destinations_are_unto
     before_ads = meta_email_hashes(project, LIST)
     assert before_email and before_ads
 
-    # Evaluated years later, nobody has a cart in the last 24 hours: the audience empties.
-    result = project.rebuild("2031-01-01T00:00:00Z", with_syncs=(EMAIL_SYNC, ADS_SYNC))
+    # Evaluated before anyone had ordered, nobody can be won back: the audience empties.
+    result = project.rebuild("2000-01-01T00:00:00Z", with_syncs=(EMAIL_SYNC, ADS_SYNC))
 
-    assert project.query("select count(*) from main.cart_abandoners")[0][0] == 0
+    assert project.query("select count(*) from main.win_back")[0][0] == 0
     assert check_passed(result, ["sync_plans", EMAIL_SYNC], "removal_guard") is False
     assert check_passed(result, ["sync_plans", ADS_SYNC], "removal_guard") is False
     assert not materialized(result, ["syncs", EMAIL_SYNC])
@@ -101,7 +101,7 @@ def test_an_approved_mass_removal_is_released_once(project):
     from activation.sync.warehouse import connect
 
     project.sync(EMAIL_SYNC)
-    project.rebuild("2031-01-01T00:00:00Z")
+    project.rebuild("2000-01-01T00:00:00Z")
     held = project.sync(EMAIL_SYNC)
     assert not materialized(held, ["syncs", EMAIL_SYNC])
 
