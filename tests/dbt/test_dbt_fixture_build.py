@@ -195,7 +195,8 @@ def test_audiences_declare_their_syncs_and_are_all_registered(fixture_build: Bui
     manifest = json.loads((fixture_build.target / "manifest.json").read_text())
     check_audiences_registered(manifest)
     syncs = {sync.name: sync for sync in load_syncs(manifest, load_destinations())}
-    assert set(syncs) == {
+    # Syncs are configuration; these are the ones the product ships with at least.
+    assert set(syncs) >= {
         "cart_abandoners_email",
         "cart_abandoners_ads",
         "win_back_crm",

@@ -131,3 +131,24 @@ def test_a_dry_run_writes_nothing_and_sends_nothing(project):
     assert report.planned_by_action.get("add", 0) > 0
     assert hashlib.sha256(project.warehouse.read_bytes()).hexdigest() == digest_before
     assert len(project.sandbox.requests()) == requests_before
+
+
+def test_a_failing_dbt_test_on_an_audience_blocks_its_syncs(project):
+    # Evaluated far in the future every buyer has lapsed, which the audience's sanity test
+    # (at most 80% of all profiles) rejects.
+    result = project.rebuild("2031-01-01T00:00:00Z", with_syncs=(EMAIL_SYNC, ADS_SYNC))
+
+    share = project.query(
+        "select (select count(*) from main.win_back) / (select count(*) from main.profiles)"
+    )[0][0]
+    assert share > 0.8
+    assert check_passed(result, ["win_back"], "audience_share_at_most_win_back_0_8") is False
+    assert not materialized(result, ["syncs", EMAIL_SYNC])
+    assert not materialized(result, ["syncs", ADS_SYNC])
+    assert project.sandbox.requests() == []
+
+    # A later run that only pushes syncs, without rebuilding dbt, is held by the plan check.
+    later = project.sync(EMAIL_SYNC)
+    assert check_passed(later, ["sync_plans", EMAIL_SYNC], "audience_tests_passed") is False
+    assert not materialized(later, ["syncs", EMAIL_SYNC])
+    assert project.sandbox.requests() == []

@@ -32,8 +32,12 @@ line_totals as (
     select
         order_id,
         count(*) as line_count,
-        sum(case when revenue_exclusion_reason is null then 1 else 0 end) as revenue_line_count,
-        sum(case when revenue_exclusion_reason is null then 0 else 1 end) as excluded_line_count,
+        cast(
+            sum(case when revenue_exclusion_reason is null then 1 else 0 end) as bigint
+        ) as revenue_line_count,
+        cast(
+            sum(case when revenue_exclusion_reason is null then 0 else 1 end) as bigint
+        ) as excluded_line_count,
         sum(case when revenue_exclusion_reason is null then line_amount else 0 end) as net_revenue
     from lines_with_reason
     group by order_id

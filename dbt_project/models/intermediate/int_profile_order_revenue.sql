@@ -7,8 +7,8 @@ with orders as (
 final as (
     select
         profile_id,
-        sum(case when is_refund then 0 else 1 end) as order_count,
-        sum(case when is_refund then 1 else 0 end) as refund_count,
+        cast(sum(case when is_refund then 0 else 1 end) as bigint) as order_count,
+        cast(sum(case when is_refund then 1 else 0 end) as bigint) as refund_count,
         min(case when not is_refund then ordered_at end) as first_order_at,
         max(case when not is_refund then ordered_at end) as last_order_at,
         -- Refunds carry negative amounts, so this is revenue net of refunds.

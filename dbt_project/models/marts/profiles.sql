@@ -60,9 +60,9 @@ final as (
         order_revenue.first_order_at,
         order_revenue.last_order_at,
         -- Whole days as elapsed time between instants, so the session time zone cannot shift it.
-        floor(
+        cast(floor(
             (epoch(clock.evaluated_at) - epoch(order_revenue.last_order_at)) / 86400
-        ) as days_since_last_order,
+        ) as bigint) as days_since_last_order,
         cart_states.last_cart_added_at,
         coalesce(cart_states.open_cart_item_count, 0) as open_cart_item_count,
         coalesce(cart_states.open_cart_value, 0) as open_cart_value,

@@ -15,7 +15,7 @@ recent_revenue as (
     select
         orders.profile_id,
         sum(orders.net_revenue) as revenue_last_365_days,
-        sum(case when orders.is_refund then 0 else 1 end) as orders_last_365_days
+        cast(sum(case when orders.is_refund then 0 else 1 end) as bigint) as orders_last_365_days
     from orders
     cross join clock
     where
