@@ -83,6 +83,7 @@ class SyncConfig:
     fields: Mapping[str, str]
     cadence: Cadence
     removal_threshold: float = DEFAULT_REMOVAL_THRESHOLD
+    removal_floor: int = 0  # plans removing fewer rows than this are never held
 
 
 def default_destinations_path() -> Path:
@@ -238,13 +239,22 @@ def _parse_sync(
     fields = entry.get("fields") or {}
     if not isinstance(fields, dict):
         raise ConfigError(where, f"{prefix}.fields", "must be a mapping", "write field: trait")
-    threshold = (entry.get("removal_guard") or {}).get("max_share", DEFAULT_REMOVAL_THRESHOLD)
+    guard = entry.get("removal_guard") or {}
+    threshold = guard.get("max_share", DEFAULT_REMOVAL_THRESHOLD)
     if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
         raise ConfigError(
             where,
             f"{prefix}.removal_guard.max_share",
             f"{threshold!r} is not a share",
             "give a number between 0 and 1, e.g. 0.2",
+        )
+    floor = guard.get("min_removals", 0)
+    if not isinstance(floor, int) or floor < 0:
+        raise ConfigError(
+            where,
+            f"{prefix}.removal_guard.min_removals",
+            f"{floor!r} is not a count",
+            "give a whole number of rows, e.g. 50",
         )
     return SyncConfig(
         name=name,
@@ -256,6 +266,7 @@ def _parse_sync(
         fields={str(key): str(value) for key, value in fields.items()},
         cadence=_parse_cadence(where, f"{prefix}.cadence", entry.get("cadence")),
         removal_threshold=float(threshold),
+        removal_floor=floor,
     )
 
 

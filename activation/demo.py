@@ -100,9 +100,15 @@ def run_and_summarize(warehouse: Path, title: str) -> list:
         result = run_job("activation_job")
     rows = sync_runs(warehouse, result.run_id)
     say(format_sync_table(rows))
-    if not result.success:
-        failures = [event.message or "" for event in result.all_events if event.is_step_failure]
-        say("Some steps failed:\n  " + "\n  ".join(failures))
+    failures = [
+        f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
+        for event in result.all_events
+        if event.is_step_failure
+        # A plan held by a blocking check is reported in the table, not as a failure.
+        and "blocking asset check" not in event.event_specific_data.error.message
+    ]
+    if failures:
+        say("Steps that failed (details in the Dagster UI):\n  " + "\n  ".join(failures))
     return rows
 
 

@@ -36,18 +36,23 @@ def use_project_dagster_home() -> Path:
     return home
 
 
-def run_job(job_name: str = "activation_job", *, run_config: dict | None = None):
-    """Execute a job in this process against the persistent Dagster instance."""
+def run_job(job_name: str = "activation_job", *, run_config: dict | None = None, quiet=True):
+    """Execute a job in this process against the persistent Dagster instance.
+
+    With `quiet`, Dagster's console log is silenced: every event still lands in the instance,
+    where the UI shows it, and the caller prints its own summary.
+    """
     import dagster as dg
 
     from dagster_project.definitions import defs
 
     use_project_dagster_home()
+    config = dict(run_config or {})
+    if quiet:
+        config.setdefault("loggers", {"console": {"config": {"log_level": "CRITICAL"}}})
     job = defs.resolve_job_def(job_name)
     with dg.DagsterInstance.get() as instance:
-        return job.execute_in_process(
-            instance=instance, run_config=run_config or {}, raise_on_error=False
-        )
+        return job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
 
 
 def sync_runs(warehouse: Path, run_id: str) -> list[SyncRunRow]:
@@ -63,8 +68,18 @@ def sync_runs(warehouse: Path, run_id: str) -> list[SyncRunRow]:
 
 
 def format_sync_table(rows: list[SyncRunRow]) -> str:
-    """A readable table of per-sync counts."""
-    header = ("sync", "status", "added", "updated", "removed", "rejected", "invalid", "suppressed")
+    """A readable table of per-sync counts, with why a sync was held or failed."""
+    header = (
+        "sync",
+        "status",
+        "added",
+        "updated",
+        "removed",
+        "rejected",
+        "failed",
+        "invalid",
+        "suppressed",
+    )
     lines = [
         (
             row.sync_id,
@@ -72,14 +87,15 @@ def format_sync_table(rows: list[SyncRunRow]) -> str:
             row.added,
             row.updated,
             row.removed,
-            row.rejected + row.failed,
+            row.rejected,
+            row.failed,
             row.invalid,
             row.suppressed,
         )
         for row in rows
     ]
     widths = [
-        max(len(str(value)) for value in column) for column in zip(header, *lines, strict=False)
+        max(len(str(value)) for value in column) for column in zip(header, *lines, strict=True)
     ]
     rendered = [
         "  ".join(
@@ -88,4 +104,5 @@ def format_sync_table(rows: list[SyncRunRow]) -> str:
         )
         for line in [header, *lines]
     ]
-    return "\n".join(rendered)
+    notes = [f"  {row.sync_id}: {row.message}" for row in rows if row.message]
+    return "\n".join(rendered + notes)

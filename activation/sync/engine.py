@@ -21,8 +21,7 @@ from activation.sync.guard import (
     GuardDecision,
     RemovalGuardHeld,
     consume_approval,
-    evaluate_removal_guard,
-    open_approval,
+    decide,
 )
 from activation.sync.ledger import Acknowledgement, Refusal, record_batch
 from activation.sync.plan import (
@@ -138,12 +137,7 @@ def run_sync(
         report.planned_by_action = dict(plan.counts)
         report.suppressed = plan.count("suppress")
         report.skipped = plan.count("skip")
-        report.guard = evaluate_removal_guard(
-            plan.count("remove"),
-            plan.held_by_destination,
-            sync.removal_threshold,
-            open_approval(connection, sync.name),
-        )
+        report.guard = decide(connection, sync, plan)
         if dry_run:
             report.status = "preview" if report.guard.passed else "held"
             return report

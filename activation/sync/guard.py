@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from activation.config import SyncConfig
+    from activation.sync.plan import PlanSummary
 
 from activation.sync.warehouse import APPROVALS_TABLE
 
@@ -22,6 +27,7 @@ class GuardDecision:
     audience_size: int
     threshold: float
     approved_removals: int | None
+    floor: int = 0
 
     @property
     def share(self) -> float:
@@ -32,6 +38,8 @@ class GuardDecision:
             f"plan removes {self.removals} of {self.audience_size} held "
             f"({self.share:.1%}; threshold {self.threshold:.0%})"
         )
+        if self.floor:
+            text += f"; fewer than {self.floor} removals always pass"
         if self.approved_removals is not None:
             text += f"; approved up to {self.approved_removals}"
         return text
@@ -48,16 +56,34 @@ def open_approval(connection: duckdb.DuckDBPyConnection, sync_id: str) -> int | 
 
 
 def evaluate_removal_guard(
-    removals: int, audience_size: int, threshold: float, approved_removals: int | None
+    removals: int,
+    audience_size: int,
+    threshold: float,
+    approved_removals: int | None,
+    floor: int = 0,
 ) -> GuardDecision:
-    """Pass when removals stay within the threshold share, or an approval covers them.
+    """Pass when removals stay within the threshold share or under the floor, or are approved.
 
     Every removal counts, consent removals included: an upstream fault that empties the consent
-    table looks exactly like a mass opt-out, and a person must confirm either.
+    table looks exactly like a mass opt-out, and a person must confirm either. The floor lets a
+    small audience that turns over by design (a 24-hour cart window) churn without a person.
     """
-    within = audience_size == 0 or removals <= threshold * audience_size
+    within = audience_size == 0 or removals <= threshold * audience_size or removals < floor
     approved = approved_removals is not None and removals <= approved_removals
-    return GuardDecision(within or approved, removals, audience_size, threshold, approved_removals)
+    return GuardDecision(
+        within or approved, removals, audience_size, threshold, approved_removals, floor
+    )
+
+
+def decide(connection: duckdb.DuckDBPyConnection, sync: SyncConfig, summary: PlanSummary):
+    """The guard's decision for a sync's plan, counting any open approval."""
+    return evaluate_removal_guard(
+        summary.count("remove"),
+        summary.held_by_destination,
+        sync.removal_threshold,
+        open_approval(connection, sync.name),
+        sync.removal_floor,
+    )
 
 
 def approve_removals(

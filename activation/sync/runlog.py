@@ -12,6 +12,7 @@ from activation.sync.warehouse import RUNS_TABLE
 
 if TYPE_CHECKING:
     from activation.sync.engine import SyncReport
+    from activation.sync.plan import PlanSummary
 
 
 def record_run(
@@ -44,3 +45,25 @@ def record_run(
             report.message or None,
         ],
     )
+
+
+def record_held_run(
+    connection: duckdb.DuckDBPyConnection,
+    sync_id: str,
+    run_id: str,
+    summary: PlanSummary,
+    reasons: list[str],
+) -> None:
+    """Append the row of a run that a blocking check held before anything was sent."""
+    from activation.sync.engine import SyncReport
+
+    report = SyncReport(
+        sync_id,
+        run_id,
+        status="held",
+        planned=summary.planned,
+        suppressed=summary.count("suppress"),
+        skipped=summary.count("skip"),
+        message="; ".join(reasons),
+    )
+    record_run(connection, report, started_at_monotonic=time.monotonic())

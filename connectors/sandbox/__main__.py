@@ -2,6 +2,7 @@
 
 Credentials it accepts default to `DEFAULT_CREDENTIALS`; override them with the environment
 variables SANDBOX_KLAVIYO_API_KEY, SANDBOX_META_ACCESS_TOKEN and SANDBOX_WEBHOOK_SIGNING_SECRET.
+SANDBOX_KEEP_HISTORY=0 keeps no request log, events or member payloads (for load tests).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0 = any)")
     parser.add_argument("--pid-file", type=Path, help="write '<pid> <url>' here while running")
     args = parser.parse_args(argv)
-    state = SandboxState()
+    state = SandboxState(keep_history=os.environ.get("SANDBOX_KEEP_HISTORY", "1") != "0")
     for service, variable in _CREDENTIAL_VARIABLES.items():
         if os.environ.get(variable):
             state.credentials[service] = os.environ[variable]

@@ -77,9 +77,9 @@ class _Handler(BaseHTTPRequestHandler):
         if service is None:
             self._send(SandboxResponse(404, {"error": f"unknown service {prefix!r}"}))
             return
-        entry = state.log_request(
-            prefix, self.command, url.path, dict(self.headers), _body(request)
-        )
+        # Without history nothing reads the log, so the body is not parsed a second time for it.
+        logged_body = _body(request) if state.keep_history else None
+        entry = state.log_request(prefix, self.command, url.path, dict(self.headers), logged_body)
         response = _injected(state, prefix) or service(state, request)
         entry["status"] = response.status
         self._send(response)

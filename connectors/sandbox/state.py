@@ -25,6 +25,9 @@ class SandboxState:
 
     Members are kept per service and target (`list id`, `audience id`, `webhook path`) as
     member id -> member; events are appended only when membership actually changes.
+
+    With `keep_history` off (for load tests), the request log and events stay empty and members
+    keep only their ids, so memory grows by an id per member rather than by every body received.
     """
 
     credentials: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CREDENTIALS))
@@ -37,6 +40,7 @@ class SandboxState:
     idempotent_responses: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    keep_history: bool = True
 
     def reset(self) -> None:
         """Forget everything except the credentials."""
@@ -70,8 +74,9 @@ class SandboxState:
             "status": None,
             "at": _now(),
         }
-        with self.lock:
-            self.requests.append(entry)
+        if self.keep_history:
+            with self.lock:
+                self.requests.append(entry)
         return entry
 
     def add_member(self, service: str, target: str, member_id: str, member: dict[str, Any]) -> bool:
@@ -79,7 +84,7 @@ class SandboxState:
         with self.lock:
             group = self.members.setdefault((service, target), {})
             is_new = member_id not in group
-            group[member_id] = member
+            group[member_id] = member if self.keep_history else {}
             if is_new:
                 self._event(service, target, member_id, "added")
             return is_new
@@ -100,6 +105,8 @@ class SandboxState:
             return [{"member_id": key, **value} for key, value in group.items()]
 
     def _event(self, service: str, target: str, member_id: str, change: str) -> None:
+        if not self.keep_history:
+            return
         self.events.append(
             {
                 "service": service,

@@ -9,10 +9,11 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from activation.config import SyncConfig
-from activation.sync import RemovalGuardHeld, evaluate_removal_guard, run_sync, summarize_plan
+from activation.sync import RemovalGuardHeld, run_sync, summarize_plan
 from activation.sync.definitions import register_sync_definitions
-from activation.sync.guard import open_approval
+from activation.sync.guard import decide
 from activation.sync.plan import sample_plan
+from activation.sync.runlog import record_held_run
 from activation.sync.warehouse import connect
 from dagster_project.defs.audience_checks import failed_audience_tests
 from dagster_project.defs.dbt_assets import activation_dbt_models, plan_asset_key, sync_asset_key
@@ -63,20 +64,20 @@ def build_plan_asset(sync: SyncConfig) -> dg.AssetsDefinition:
         ],
     )
     def plan_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        failing = failed_audience_tests(context.instance, audience_key)
         connection = connect(warehouse.resolved_path())
         try:
             register_sync_definitions(connection, [sync], replace_all=False)
             summary = summarize_plan(connection, sync.name)
-            decision = evaluate_removal_guard(
-                summary.count("remove"),
-                summary.held_by_destination,
-                sync.removal_threshold,
-                open_approval(connection, sync.name),
-            )
+            decision = decide(connection, sync, summary)
             sample = sample_plan(connection, sync.name)
+            if failing or not decision.passed:
+                # A held sync sends nothing, but the run log still says it ran and why.
+                reasons = [f"audience tests failing: {', '.join(failing)}"] if failing else []
+                reasons += [] if decision.passed else [f"removal guard: {decision.describe()}"]
+                record_held_run(connection, sync.name, context.run.run_id, summary, reasons)
         finally:
             connection.close()
-        failing = failed_audience_tests(context.instance, audience_key)
         yield dg.MaterializeResult(
             metadata={
                 "pending": summary.planned,

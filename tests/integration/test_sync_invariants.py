@@ -25,9 +25,7 @@ def test_a_full_run_leaves_each_destination_holding_exactly_its_consented_audien
     expected = consented_member_emails(project, "win_back", "email")
     assert expected, "the fixture must produce win-back members"
     assert klaviyo_emails(project, LIST) == expected
-    ads_expected = {
-        sha256(email) for email in consented_member_emails(project, "win_back", "ads")
-    }
+    ads_expected = {sha256(email) for email in consented_member_emails(project, "win_back", "ads")}
     assert meta_email_hashes(project, LIST) == ads_expected
     run = last_run(project, EMAIL_SYNC)
     assert run["added"] == len(expected)
