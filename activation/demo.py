@@ -162,8 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the demo; returns the process exit code."""
     from connectors.sandbox import SandboxClient, run_sandbox
 
-    logging.basicConfig(level=logging.WARNING, format="    %(message)s")
-    logging.getLogger("activation.sync.engine").setLevel(logging.INFO)
+    # Only the engine's one line per batch reaches the console; Dagster and dbt keep their full
+    # logs in the Dagster instance, where the UI shows them.
+    progress = logging.StreamHandler(sys.stdout)
+    progress.setFormatter(logging.Formatter("    %(message)s"))
+    engine_log = logging.getLogger("activation.sync.engine")
+    engine_log.addHandler(progress)
+    engine_log.setLevel(logging.INFO)
+    engine_log.propagate = False
     today = datetime.now(UTC).date()
     landing, warehouse = prepare_environment(DEMO_DIR)
     with run_sandbox() as sandbox_url:

@@ -22,7 +22,7 @@ AUDIENCE = "benchmark_everyone"
 PUSH_AUDIENCE = "benchmark_push"
 PLAN_SYNC = "benchmark_plan"
 CONSENT_CHANNEL = "push"
-SECRET_VARIABLE = "BENCHMARK_WEBHOOK_SECRET"
+SECRET_VARIABLE = "BENCHMARK_WEBHOOK_SECRET"  # noqa: S105 - the name of a variable, not a secret
 FIELDS = {"first_name": "first_name", "last_name": "last_name", "country": "country_code"}
 _SETUP_RUN = "benchmark-setup"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,29 +46,42 @@ def measure_push(
     raw_rows: int,
     progress: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Run the engine and the raw client at each batch size against one sandbox process."""
+    """Run the engine and the raw client at each batch size, each against a fresh sandbox.
+
+    A fresh sandbox per measurement keeps one run's members (and the garbage collector's
+    growing work over them) from slowing the next.
+    """
     # The config names the variable; the value is the sandbox's own, set here at run time.
     os.environ[SECRET_VARIABLE] = DEFAULT_CREDENTIALS["webhook"]
-    sandbox = start_sandbox_process(port=0, env={**os.environ, "SANDBOX_KEEP_HISTORY": "0"})
-    progress(f"sandbox listening on {sandbox.url} (pid {sandbox.pid})")
-    try:
-        records = _raw_records(warehouse, raw_rows)
-        runs = {}
-        for batch_size in batch_sizes:
+    records = _raw_records(warehouse, raw_rows)
+    runs: dict[str, dict[str, Any]] = {}
+    peaks: list[int] = []
+    for batch_size in batch_sizes:
+        with _sandbox(peaks, progress) as url:
             sync = benchmark_sync(
                 f"benchmark_push_{batch_size}",
                 PUSH_AUDIENCE,
-                endpoint=f"{sandbox.url}/webhook",
+                endpoint=f"{url}/webhook",
                 batch_size=batch_size,
                 target=f"engine-{batch_size}",
             )
             engine = _engine_push(warehouse, sync, batch_size, progress)
-            raw = _raw_push(sandbox.url, records, batch_size, progress)
-            runs[str(batch_size)] = {"engine": engine, "raw_socket": raw}
-        sandbox_peak = peak_rss_of(sandbox.pid)
+        with _sandbox(peaks, progress) as url:
+            raw = _raw_push(url, records, batch_size, progress)
+        runs[str(batch_size)] = {"engine": engine, "raw_socket": raw}
+    return {"runs": runs, "sandbox_peak_rss_bytes": max(peaks)}
+
+
+@contextmanager
+def _sandbox(peaks: list[int], progress: Callable[[str], None]) -> Iterator[str]:
+    """A sandbox process without history; its peak RSS is appended to `peaks` before it stops."""
+    sandbox = start_sandbox_process(port=0, env={**os.environ, "SANDBOX_KEEP_HISTORY": "0"})
+    try:
+        progress(f"sandbox listening on {sandbox.url} (pid {sandbox.pid})")
+        yield sandbox.url
+        peaks.append(peak_rss_of(sandbox.pid))
     finally:
         sandbox.stop()
-    return {"runs": runs, "sandbox_peak_rss_bytes": sandbox_peak}
 
 
 def _engine_push(

@@ -25,7 +25,11 @@ def build_requests(
     requests = []
     for start in range(0, len(records), batch_size):
         batch = list(records[start : start + batch_size])
-        key = hashlib.sha256(canonical_json({"action": "add", "records": batch})).hexdigest()
+        # Keyed by path too: the engine sends the same records elsewhere, and a key the receiver
+        # has seen would be answered from its idempotency store instead of being applied.
+        key = hashlib.sha256(
+            canonical_json({"path": path, "action": "add", "records": batch})
+        ).hexdigest()
         body = canonical_json({"batch_id": key[:32], "action": "add", "records": batch})
         head = (
             f"POST {path} HTTP/1.1\r\n"
@@ -48,7 +52,7 @@ def post_all(host: str, port: int, requests: Sequence[tuple[bytes, int]]) -> dic
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         reader = connection.makefile("rb")
         started = time.perf_counter()
-        for request, rows in requests:
+        for request, _ in requests:
             connection.sendall(request)
             status, body = _read_response(reader)
             if status != 200:

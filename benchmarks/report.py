@@ -35,7 +35,10 @@ def render(results: dict[str, Any]) -> str:
             f"{mix['unchanged']:,} unchanged, {mix['entered']:,} entered, "
             f"{mix['changed']:,} changed, {mix['left']:,} left",
         ),
-        ("plan: summarize_plan", f"{plan['summarize_seconds']:.3f} s (median of {plan['repeats']})"),
+        (
+            "plan: summarize_plan",
+            f"{plan['summarize_seconds']:.3f} s (median of {plan['repeats']})",
+        ),
         ("plan: freeze_plan", f"{plan['freeze_seconds']:.3f} s"),
         ("plan: bare full outer join", f"{plan['bare_join_seconds']:.3f} s"),
         (

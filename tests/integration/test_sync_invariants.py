@@ -150,3 +150,20 @@ def test_a_failing_dbt_test_on_an_audience_blocks_its_syncs(project):
     assert check_passed(later, ["sync_plans", EMAIL_SYNC], "audience_tests_passed") is False
     assert not materialized(later, ["syncs", EMAIL_SYNC])
     assert project.sandbox.requests() == []
+
+
+def test_a_whole_batch_400_is_isolated_to_the_bad_row_and_the_rest_delivered(project):
+    expected = sorted(consented_member_emails(project, "win_back", "email"))
+    bad = expected[len(expected) // 2]
+    project.sandbox.reject_batch_containing([bad], service="klaviyo", reason="invalid email")
+
+    project.sync(EMAIL_SYNC)
+
+    run = last_run(project, EMAIL_SYNC)
+    assert (run["added"], run["rejected"]) == (len(expected) - 1, 1)
+    assert klaviyo_emails(project, LIST) == set(expected) - {bad}
+    [(status, reason)] = project.query(
+        "select status, reason from activation.sync_rejections where sync_id = ?", [EMAIL_SYNC]
+    )
+    assert status == "rejected"
+    assert "invalid email" in reason
