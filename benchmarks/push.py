@@ -48,8 +48,8 @@ def measure_push(
 ) -> dict[str, Any]:
     """Run the engine and the raw client at each batch size, each against a fresh sandbox.
 
-    A fresh sandbox per measurement keeps one run's members (and the garbage collector's
-    growing work over them) from slowing the next.
+    A fresh sandbox per measurement keeps the members one run leaves behind from weighing on
+    the next.
     """
     # The config names the variable; the value is the sandbox's own, set here at run time.
     os.environ[SECRET_VARIABLE] = DEFAULT_CREDENTIALS["webhook"]

@@ -42,11 +42,13 @@ def render(results: dict[str, Any]) -> str:
         ("plan: freeze_plan", f"{plan['freeze_seconds']:.3f} s"),
         ("plan: bare full outer join", f"{plan['bare_join_seconds']:.3f} s"),
         (
-            "plan counts (engine | bare)",
-            f"{_counts(plan['engine_counts'])} | {_counts(plan['bare_join_counts'])} -> "
+            "plan add/update/remove",
+            f"engine {_counts(plan['engine_counts'])}, "
+            f"bare join {_counts(plan['bare_join_counts'])}: "
             + ("agree" if plan["counts_agree"] else "DISAGREE"),
         ),
         ("peak RSS: benchmark process", _mib(memory["benchmark_process"])),
+        ("  peak before the push step", _mib(results["rss_after_plan_bytes"])),
         ("peak RSS: generator (child)", _mib(memory["generator"])),
         ("peak RSS: dbt (child)", _mib(memory["dbt"])),
         ("peak RSS: sandbox (child)", _mib(memory["sandbox"])),
@@ -59,6 +61,8 @@ def render(results: dict[str, Any]) -> str:
         f"push: engine over {push['rows']:,} planned adds"
         + (f" (capped from {results['profiles']:,})" if push["capped"] else "")
         + f"; raw socket over {push['raw_rows']:,} rows",
+        "(a fresh sandbox without request history per measurement; engine time is the whole",
+        " run_sync: plan freezing, ledger writes and run log included)",
         f"{'batch':>7}  {'engine rows/s':>13}  {'engine MB/s':>11}  {'engine s':>9}  "
         f"{'raw rows/s':>11}  {'raw MB/s':>9}  {'engine/raw':>10}",
     ]
