@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -97,9 +98,15 @@ def run_benchmark(profiles: int, workdir: Path, *, push_cap: int, raw_cap: int) 
     return results
 
 
+def _stop(signum: int, frame: object) -> None:
+    # Leave through the finally blocks, which stop the sandbox and any dbt child.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the table, write the JSON; returns the exit code."""
     arguments = parse_arguments(argv)
+    signal.signal(signal.SIGTERM, _stop)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     workdir = arguments.workdir or (
         REPOSITORY_ROOT / "data" / "benchmarks" / f"{arguments.profiles}-{stamp}"

@@ -39,6 +39,7 @@ class BaseConnector:
 
     default_batch_size = 500
     max_batch_size = 500
+    required_secret: str | None = None  # the secret a connector cannot work without
 
     def __init__(
         self,
@@ -58,6 +59,12 @@ class BaseConnector:
             self.default_batch_size, self.max_batch_size
         )
         self.limiter = TokenBucket(settings.requests_per_second)
+        if self.required_secret:
+            self.secrets.require(self.required_secret)  # fail at build time, not mid-run
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Hook for a connector to derive its URLs and state from settings and target."""
 
     def deliver(self, action: Action, records: Sequence[Record]) -> list[RecordOutcome]:
         """Send `records` for `action` and return exactly one outcome per record.

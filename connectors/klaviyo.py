@@ -19,15 +19,12 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from connectors.base import BaseConnector
 from connectors.batching import deliver_batch
 from connectors.errors import RetriesExhausted
 from connectors.identifiers import normalize_email
 from connectors.ratelimit import TokenBucket
 from connectors.records import Action, Record, RecordOutcome, acknowledged
-from connectors.settings import DestinationSettings
 
 REVISION = "2026-07-15"
 JSON_API = "application/vnd.api+json"
@@ -49,16 +46,10 @@ class KlaviyoConnector(BaseConnector):
     default_batch_size = MAX_PROFILES_PER_LIST_CALL
     max_batch_size = MAX_PROFILES_PER_LIST_CALL
 
-    def __init__(
-        self,
-        settings: DestinationSettings,
-        target: str,
-        secrets: Mapping[str, str],
-        *,
-        transport: httpx.BaseTransport | None = None,
-    ):
-        super().__init__(settings, target, secrets, transport=transport)
-        self.secrets.require("api_key")  # fail at build time, not mid-run
+    required_secret = "api_key"  # noqa: S105 - the secret\'s name, not its value
+
+    def prepare(self) -> None:
+        settings = self.settings
         base = settings.endpoint.rstrip("/")
         self._profile_url = f"{base}/api/profile-import"
         self._list_url = f"{base}/api/lists/{quote(self.target, safe='')}/relationships/profiles"

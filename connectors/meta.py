@@ -9,7 +9,7 @@ recorded on add (the outcome carries none).
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +18,6 @@ import httpx
 from connectors.base import BaseConnector
 from connectors.identifiers import hash_or_empty, normalize_email, normalize_phone
 from connectors.records import Action, Record, RecordOutcome, acknowledged, outcome_for
-from connectors.settings import DestinationSettings
 from connectors.webhook import canonical_json
 
 DEFAULT_API_VERSION = "v21.0"
@@ -34,16 +33,10 @@ class MetaCustomAudienceConnector(BaseConnector):
     default_batch_size = MAX_ROWS_PER_REQUEST
     max_batch_size = MAX_ROWS_PER_REQUEST
 
-    def __init__(
-        self,
-        settings: DestinationSettings,
-        target: str,
-        secrets: Mapping[str, str],
-        *,
-        transport: httpx.BaseTransport | None = None,
-    ):
-        super().__init__(settings, target, secrets, transport=transport)
-        self.secrets.require("access_token")  # fail at build time, not mid-run
+    required_secret = "access_token"  # noqa: S105 - the secret\'s name, not its value
+
+    def prepare(self) -> None:
+        settings = self.settings
         version = str(settings.options.get("api_version", DEFAULT_API_VERSION))
         self._url = f"{settings.endpoint.rstrip('/')}/{version}/{quote(self.target, safe='')}/users"
         self._session: dict[str, Any] = {}

@@ -15,7 +15,6 @@ import httpx
 from connectors.base import BaseConnector
 from connectors.errors import RetriesExhausted
 from connectors.records import Action, Record, RecordOutcome, acknowledged, outcome_for
-from connectors.settings import DestinationSettings
 
 SIGNATURE_HEADER = "X-Activation-Signature"
 TIMESTAMP_HEADER = "X-Activation-Timestamp"
@@ -54,16 +53,10 @@ class WebhookConnector(BaseConnector):
     default_batch_size = 500
     max_batch_size = 10_000
 
-    def __init__(
-        self,
-        settings: DestinationSettings,
-        target: str,
-        secrets: Mapping[str, str],
-        *,
-        transport: httpx.BaseTransport | None = None,
-    ):
-        super().__init__(settings, target, secrets, transport=transport)
-        self.secrets.require("signing_secret")  # fail at build time, not mid-run
+    required_secret = "signing_secret"  # noqa: S105 - the secret\'s name, not its value
+
+    def prepare(self) -> None:
+        settings = self.settings
         self._url = f"{settings.endpoint.rstrip('/')}/{quote(self.target, safe='')}"
 
     def send_batch(self, action: Action, batch: Sequence[Record]) -> list[RecordOutcome]:
