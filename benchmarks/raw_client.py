@@ -20,8 +20,8 @@ _ACKNOWLEDGED = b'"status": "ok"'
 
 def build_requests(
     records: Sequence[dict[str, Any]], batch_size: int, *, host: str, path: str, secret: str
-) -> list[tuple[bytes, int]]:
-    """Whole HTTP requests (head and body) of `batch_size` add records each, with row counts."""
+) -> list[tuple[bytes, int, int]]:
+    """Whole HTTP requests of `batch_size` add records each, with row count and body size."""
     requests = []
     for start in range(0, len(records), batch_size):
         batch = list(records[start : start + batch_size])
@@ -41,26 +41,29 @@ def build_requests(
             f"X-Activation-Signature: {sign(secret, body)}\r\n"
             "\r\n"
         )
-        requests.append((head.encode("ascii") + body, len(batch)))
+        requests.append((head.encode("ascii") + body, len(batch), len(body)))
     return requests
 
 
-def post_all(host: str, port: int, requests: Sequence[tuple[bytes, int]]) -> dict[str, Any]:
-    """Send every request in turn on one connection; count rows the receiver acknowledged."""
-    acknowledged = sent_bytes = 0
+def post_all(host: str, port: int, requests: Sequence[tuple[bytes, int, int]]) -> dict[str, Any]:
+    """Send every request in turn on one connection; count rows the receiver acknowledged.
+
+    `request_bytes` counts bodies only, as the engine's figure does.
+    """
+    acknowledged = 0
     with socket.create_connection((host, port), timeout=120) as connection:
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         reader = connection.makefile("rb")
         started = time.perf_counter()
-        for request, _ in requests:
+        for request, _, _ in requests:
             connection.sendall(request)
             status, body = _read_response(reader)
             if status != 200:
                 raise RuntimeError(f"the sandbox answered {status}: {body[:200]!r}")
             acknowledged += body.count(_ACKNOWLEDGED)
-            sent_bytes += len(request)
         seconds = time.perf_counter() - started
-    rows = sum(rows for _, rows in requests)
+    rows = sum(rows for _, rows, _ in requests)
+    sent_bytes = sum(size for _, _, size in requests)
     return {
         "rows": rows,
         "requests": len(requests),

@@ -200,7 +200,7 @@ def _deliver(
 
 
 def _deliver_batch(connection, sync, report, connector, action, rows: list[PlanRow]) -> None:
-    from connectors import Record
+    from connectors import AuthenticationError, Record
 
     refused: list[Refusal] = []
     sendable: list[Record] = []
@@ -224,7 +224,12 @@ def _deliver_batch(connection, sync, report, connector, action, rows: list[PlanR
             else {field_name: row.traits.get(trait) for field_name, trait in sync.fields.items()}
         )
         sendable.append(Record(key=row.profile_id, identifiers=identifiers, traits=traits))
-    outcomes = connector.deliver(action, sendable) if sendable else []
+    interrupted: AuthenticationError | None = None
+    try:
+        outcomes = connector.deliver(action, sendable) if sendable else []
+    except AuthenticationError as error:
+        # Batches the destination accepted before refusing the credentials are still recorded.
+        outcomes, interrupted = list(error.completed), error
     acknowledged: list[Acknowledgement] = []
     answered = set()
     for outcome in outcomes:
@@ -263,6 +268,8 @@ def _deliver_batch(connection, sync, report, connector, action, rows: list[PlanR
     report.counts[_PAST_TENSE[action]] += len(acknowledged)
     for refusal in refused:
         report.counts[refusal.status] += 1
+    if interrupted is not None:
+        raise interrupted
 
 
 def _identifiers_for(sync: SyncConfig, row: PlanRow) -> dict[str, Any]:
