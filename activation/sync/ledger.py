@@ -47,27 +47,33 @@ def record_batch(
     refused: Sequence[Refusal],
 ) -> None:
     """Write one batch's outcome: ledger rows for acknowledgements, reasons for refusals."""
-    connection.execute("begin transaction")
+    statements = []
+    if acknowledged and action == "remove":
+        statements.append(_deletion(sync_id, acknowledged))
+    elif acknowledged:
+        statements.append(_upsert(sync_id, run_id, acknowledged))
+    if refused:
+        statements.append(_refusals(sync_id, run_id, refused))
+    # Frames are registered outside the transaction, so an aborted transaction cannot fail the
+    # clean-up and hide the error that aborted it.
+    for name, frame, _, _ in statements:
+        connection.register(name, frame)
     try:
-        if acknowledged and action == "remove":
-            _delete(connection, sync_id, [row.profile_id for row in acknowledged])
-        elif acknowledged:
-            _upsert(connection, sync_id, run_id, acknowledged)
-        if refused:
-            _record_refusals(connection, sync_id, run_id, refused)
-        connection.execute("commit")
-    except Exception:
-        connection.execute("rollback")
-        raise
+        connection.execute("begin transaction")
+        try:
+            for _, _, sql, parameters in statements:
+                connection.execute(sql, parameters)
+            connection.execute("commit")
+        except Exception:
+            connection.execute("rollback")
+            raise
+    finally:
+        for name, _, _, _ in statements:
+            connection.unregister(name)
 
 
-def _upsert(
-    connection: duckdb.DuckDBPyConnection,
-    sync_id: str,
-    run_id: str,
-    rows: Sequence[Acknowledgement],
-) -> None:
-    batch = pa.table(
+def _upsert(sync_id: str, run_id: str, rows: Sequence[Acknowledgement]) -> tuple:
+    frame = pa.table(
         {
             "profile_id": [row.profile_id for row in rows],
             "identifiers": [
@@ -77,43 +83,31 @@ def _upsert(
             "traits_hash": [row.traits_hash for row in rows],
         }
     )
-    connection.register("acknowledged_batch", batch)
-    try:
-        connection.execute(
-            f"insert into {LEDGER_TABLE} as ledger (sync_id, profile_id, identifiers, "
-            "traits_hash, first_added_at, last_acknowledged_at, last_run_id) "
-            "select ?, profile_id, identifiers::json, traits_hash, now(), now(), ? "
-            "from acknowledged_batch "
-            "on conflict (sync_id, profile_id) do update set "
-            "identifiers = coalesce(excluded.identifiers, ledger.identifiers), "
-            "traits_hash = excluded.traits_hash, "
-            "last_acknowledged_at = excluded.last_acknowledged_at, "
-            "last_run_id = excluded.last_run_id",
-            [sync_id, run_id],
-        )
-    finally:
-        connection.unregister("acknowledged_batch")
+    sql = (
+        f"insert into {LEDGER_TABLE} as ledger (sync_id, profile_id, identifiers, "
+        "traits_hash, first_added_at, last_acknowledged_at, last_run_id) "
+        "select ?, profile_id, identifiers::json, traits_hash, now(), now(), ? "
+        "from acknowledged_batch "
+        "on conflict (sync_id, profile_id) do update set "
+        "identifiers = coalesce(excluded.identifiers, ledger.identifiers), "
+        "traits_hash = excluded.traits_hash, "
+        "last_acknowledged_at = excluded.last_acknowledged_at, "
+        "last_run_id = excluded.last_run_id"
+    )
+    return "acknowledged_batch", frame, sql, [sync_id, run_id]
 
 
-def _delete(connection: duckdb.DuckDBPyConnection, sync_id: str, profile_ids: list[str]) -> None:
-    connection.register("removed_batch", pa.table({"profile_id": profile_ids}))
-    try:
-        connection.execute(
-            f"delete from {LEDGER_TABLE} where sync_id = ? "
-            "and profile_id in (select profile_id from removed_batch)",
-            [sync_id],
-        )
-    finally:
-        connection.unregister("removed_batch")
+def _deletion(sync_id: str, rows: Sequence[Acknowledgement]) -> tuple:
+    frame = pa.table({"profile_id": [row.profile_id for row in rows]})
+    sql = (
+        f"delete from {LEDGER_TABLE} where sync_id = ? "
+        "and profile_id in (select profile_id from removed_batch)"
+    )
+    return "removed_batch", frame, sql, [sync_id]
 
 
-def _record_refusals(
-    connection: duckdb.DuckDBPyConnection,
-    sync_id: str,
-    run_id: str,
-    rows: Sequence[Refusal],
-) -> None:
-    batch = pa.table(
+def _refusals(sync_id: str, run_id: str, rows: Sequence[Refusal]) -> tuple:
+    frame = pa.table(
         {
             "profile_id": [row.profile_id for row in rows],
             "action": [row.action for row in rows],
@@ -122,17 +116,13 @@ def _record_refusals(
             "traits_hash": [row.traits_hash for row in rows],
         }
     )
-    connection.register("refused_batch", batch)
-    try:
-        connection.execute(
-            f"insert into {REJECTIONS_TABLE} (run_id, sync_id, profile_id, action, status, "
-            "reason, traits_hash, recorded_at) "
-            "select ?, ?, profile_id, action, status, reason, traits_hash, now() "
-            "from refused_batch",
-            [run_id, sync_id],
-        )
-    finally:
-        connection.unregister("refused_batch")
+    sql = (
+        f"insert into {REJECTIONS_TABLE} (run_id, sync_id, profile_id, action, status, "
+        "reason, traits_hash, recorded_at) "
+        "select ?, ?, profile_id, action, status, reason, traits_hash, now() "
+        "from refused_batch"
+    )
+    return "refused_batch", frame, sql, [run_id, sync_id]
 
 
 def held_profiles(connection: duckdb.DuckDBPyConnection, sync_id: str) -> set[str]:
