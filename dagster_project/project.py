@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from functools import cache
@@ -20,6 +21,12 @@ DBT_PROJECT_DIR = REPOSITORY_ROOT / "dbt_project"
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=Path("target/dagster")
 )
+
+
+def landing_dir() -> Path:
+    """`ACTIVATION_LANDING_DIR`, else `data/landing` in the repository; read at call time."""
+    configured = os.environ.get("ACTIVATION_LANDING_DIR")
+    return Path(configured) if configured else REPOSITORY_ROOT / "data" / "landing"
 
 
 def dbt_executable() -> str:

@@ -6,11 +6,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from activation.landing.contract import validate_landing
 from activation.sync.definitions import register_sync_definitions
 from activation.sync.plan import summarize_plan
 from activation.sync.warehouse import connect
 from dagster_project.defs.resources import WAREHOUSE_POOL, WarehouseResource
-from dagster_project.project import configured_syncs, dbt_project, manifest
+from dagster_project.project import configured_syncs, dbt_project, landing_dir, manifest
 
 
 def plan_asset_key(sync_name: str) -> dg.AssetKey:
@@ -54,12 +55,30 @@ def activation_dbt_models(
     warehouse: WarehouseResource,
     config: DbtBuildConfig,
 ):
-    """Build and test the dbt project, then record what each sync has pending."""
+    """Check the landing folder, build and test the dbt project, then record pending changes."""
+    _check_landing_contract(context)
     arguments = ["build"]
     if config.as_of:
         arguments += ["--vars", f'{{"as_of": "{config.as_of}"}}']
     yield from dbt.cli(arguments, context=context).stream()
     _observe_pending_changes(context, warehouse)
+
+
+def _check_landing_contract(context: dg.AssetExecutionContext) -> None:
+    """Stop before dbt when a landed file breaks the contract.
+
+    Staging unions batch files by column name, so a file that lacks a required column would
+    otherwise read as NULLs in it (a profiles file without `email` empties everyone's email).
+    """
+    folder = landing_dir()
+    problems = validate_landing(folder)
+    if problems:
+        raise dg.Failure(
+            description=f"the landing folder {folder} breaks the landing contract "
+            "(docs/landing_contract.md):\n" + "\n".join(f"- {line}" for line in problems),
+            metadata={"landing_dir": str(folder), "problems": len(problems)},
+        )
+    context.log.info(f"landing folder {folder} satisfies the contract")
 
 
 def _observe_pending_changes(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

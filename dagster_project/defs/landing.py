@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import dagster as dg
 
 from dagster_project.defs.dbt_assets import ActivationTranslator
-from dagster_project.project import REPOSITORY_ROOT, manifest
+from dagster_project.project import manifest
 
 LANDING_SOURCE = "landing"
 LANDING_SUFFIXES = (".parquet", ".jsonl")
-
-
-def landing_dir() -> Path:
-    """`ACTIVATION_LANDING_DIR`, else `data/landing` in the repository; read at call time."""
-    configured = os.environ.get("ACTIVATION_LANDING_DIR")
-    return Path(configured) if configured else REPOSITORY_ROOT / "data" / "landing"
 
 
 def source_specs() -> list[dg.AssetSpec]:

@@ -15,7 +15,8 @@ import dagster as dg
 from activation.config import SyncConfig
 from dagster_project.defs.dbt_assets import plan_asset_key, sync_asset_key
 from dagster_project.defs.jobs import activation_job
-from dagster_project.defs.landing import LANDING_SUFFIXES, landing_dir, landing_key
+from dagster_project.defs.landing import LANDING_SUFFIXES, landing_key
+from dagster_project.project import landing_dir
 
 
 def scan_landing() -> dict[str, list[int]]:

@@ -89,8 +89,15 @@ class KlaviyoSpec:
     """The loaded spec slices, indexed by (method, path template)."""
 
     def __init__(self, directory: Path | None = None):
+        directory = directory or spec_directory()
+        paths = sorted(directory.glob("*.json"))
+        if not paths:
+            raise FileNotFoundError(
+                f"no Klaviyo OpenAPI slices (*.json) in {directory}; set ACTIVATION_SHARED_DIR to "
+                "the folder that holds specs/klaviyo/apis"
+            )
         self._operations: list[tuple[str, re.Pattern[str], OpenAPI, dict]] = []
-        for path in sorted((directory or spec_directory()).glob("*.json")):
+        for path in paths:
             # Parsed as JSON here: the YAML loader openapi-core uses for files rejects some of
             # the escapes in these slices.
             document = json.loads(path.read_text())

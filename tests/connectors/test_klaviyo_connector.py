@@ -17,7 +17,11 @@ API_KEY = "sandbox-klaviyo-api-key"
 
 @pytest.fixture(scope="module")
 def klaviyo_spec() -> KlaviyoSpec:
-    return KlaviyoSpec()
+    """The official spec; these tests cannot check requests without it, so they skip and say why."""
+    try:
+        return KlaviyoSpec()
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
 
 
 @pytest.fixture

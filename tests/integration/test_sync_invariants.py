@@ -167,3 +167,27 @@ def test_a_whole_batch_400_is_isolated_to_the_bad_row_and_the_rest_delivered(pro
     )
     assert status == "rejected"
     assert "invalid email" in reason
+
+
+def test_a_landed_file_missing_a_required_column_stops_the_build_and_says_where(project):
+    import duckdb
+
+    emails_before = project.query("select count(email) from main.profiles")[0][0]
+    broken = project.landing / "profiles" / "zz_no_email.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            "copy (select 'p-new' as profile_id, timestamp '2026-06-15 09:00:00' as updated_at) "
+            f"to '{broken}' (format parquet)"
+        )
+
+    result = project.rebuild(with_syncs=(EMAIL_SYNC,))
+
+    assert not result.success
+    [failure] = result.get_step_failure_events()
+    message = failure.step_failure_data.error.message + str(
+        failure.step_failure_data.user_failure_data.description
+    )
+    assert str(broken) in message and "email" in message
+    assert not materialized(result, ["syncs", EMAIL_SYNC])
+    assert project.query("select count(email) from main.profiles")[0][0] == emails_before
+    assert project.sandbox.requests() == []
