@@ -246,15 +246,16 @@ def _deliver_batch(connection, sync, report, connector, action, rows: list[PlanR
                     row.profile_id, action, outcome.status, outcome.reason or "", row.traits_hash
                 )
             )
+    unanswered_reason = (
+        f"not delivered: {interrupted}"
+        if interrupted is not None
+        else "the destination returned no result for it"
+    )
     for record in sendable:
         if record.key not in answered:
             refused.append(
                 Refusal(
-                    record.key,
-                    action,
-                    "failed",
-                    "the destination returned no result for it",
-                    by_key[record.key].traits_hash,
+                    record.key, action, "failed", unanswered_reason, by_key[record.key].traits_hash
                 )
             )
     record_batch(

@@ -191,3 +191,30 @@ def test_a_landed_file_missing_a_required_column_stops_the_build_and_says_where(
     assert not materialized(result, ["syncs", EMAIL_SYNC])
     assert project.query("select count(email) from main.profiles")[0][0] == emails_before
     assert project.sandbox.requests() == []
+
+
+def test_refused_credentials_fail_the_run_loudly_and_the_next_run_delivers_everyone(
+    project, monkeypatch
+):
+    expected = consented_member_emails(project, "win_back", "email")
+    monkeypatch.setenv("KLAVIYO_API_KEY", "a-key-the-destination-does-not-know")
+
+    refused = project.sync(EMAIL_SYNC)
+
+    assert not refused.success and not materialized(refused, ["syncs", EMAIL_SYNC])
+    run = last_run(project, EMAIL_SYNC)
+    assert run["status"] == "failed" and "refused the credentials" in run["message"]
+    assert "a-key-the-destination-does-not-know" not in str(run)
+    reasons = project.query(
+        "select distinct reason from activation.sync_rejections where sync_id = ?", [EMAIL_SYNC]
+    )
+    assert reasons and all("refused the credentials (HTTP 401)" in r for (r,) in reasons)
+    assert klaviyo_emails(project, LIST) == set()
+
+    from connectors.sandbox import DEFAULT_CREDENTIALS
+
+    monkeypatch.setenv("KLAVIYO_API_KEY", DEFAULT_CREDENTIALS["klaviyo"])
+    project.sync(EMAIL_SYNC)
+
+    assert klaviyo_emails(project, LIST) == expected
+    assert last_run(project, EMAIL_SYNC)["added"] == len(expected)
