@@ -26,6 +26,19 @@ SYNC_MODES = ("mirror", "upsert", "update-only", "create-only", "add-only")
 DEFAULT_REMOVAL_THRESHOLD = 0.2
 _ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 _SYNC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,?#LW-]+$")
+_DESTINATION_FIELDS = ("type", "endpoint", "consent_channel", "credentials", "limits", "options")
+_SYNC_FIELDS = (
+    "name",
+    "destination",
+    "target",
+    "mode",
+    "identifiers",
+    "fields",
+    "cadence",
+    "removal_guard",
+)
+_PROFILE_IDENTIFIERS = ("email", "phone")  # columns of `profiles` every membership carries
 
 
 class ConfigError(ValueError):
@@ -94,12 +107,31 @@ def default_destinations_path() -> Path:
     return Path(__file__).resolve().parent.parent / "destinations.yaml"
 
 
-def _expand_environment(value: str) -> str:
+def _expand_environment(where: str, field_path: str, value: str) -> str:
+    """`value` with each `${NAME}` or `${NAME:-default}` replaced from the environment."""
+
     def replace(match: re.Match[str]) -> str:
         found = os.environ.get(match["name"])
-        return found if found else (match["default"] or "")
+        if found:
+            return found
+        if match["default"] is None:
+            raise ConfigError(
+                where,
+                field_path,
+                f"environment variable {match['name']} is not set",
+                f"export {match['name']} or write ${{{match['name']}:-default}}",
+            )
+        return match["default"]
 
     return _ENV_REFERENCE.sub(replace, value)
+
+
+def _reject_unknown_fields(where: str, prefix: str, entry: Mapping[str, Any], known) -> None:
+    for key in entry:
+        if key not in known:
+            raise ConfigError(
+                where, f"{prefix}.{key}", "unknown field", f"use only {', '.join(known)}"
+            )
 
 
 def load_destinations(path: Path | None = None) -> dict[str, DestinationConfig]:
@@ -126,6 +158,7 @@ def _parse_destination(where: str, name: str, entry: Any) -> DestinationConfig:
     prefix = f"destinations.{name}"
     if not isinstance(entry, dict):
         raise ConfigError(where, prefix, "must be a mapping", "give type, endpoint and credentials")
+    _reject_unknown_fields(where, prefix, entry, _DESTINATION_FIELDS)
     kind = entry.get("type")
     if kind not in DESTINATION_TYPES:
         raise ConfigError(
@@ -137,7 +170,7 @@ def _parse_destination(where: str, name: str, entry: Any) -> DestinationConfig:
     endpoint = entry.get("endpoint")
     if not isinstance(endpoint, str) or not endpoint:
         raise ConfigError(where, f"{prefix}.endpoint", "missing", "give the API base URL")
-    endpoint = _expand_environment(endpoint).rstrip("/")
+    endpoint = _expand_environment(where, f"{prefix}.endpoint", endpoint).rstrip("/")
     if not endpoint.startswith(("http://", "https://")):
         raise ConfigError(
             where,
@@ -164,9 +197,51 @@ def _parse_destination(where: str, name: str, entry: Any) -> DestinationConfig:
             "must map each secret to the NAME of an environment variable",
             "write e.g. `api_key: KLAVIYO_API_KEY`, never the secret itself",
         )
-    options = {key: value for key, value in (entry.get("limits") or {}).items()}
-    options.update(entry.get("options") or {})
+    connector = _connector_class(kind)
+    if connector.required_secret and connector.required_secret not in credentials:
+        raise ConfigError(
+            where,
+            f"{prefix}.credentials.{connector.required_secret}",
+            "missing",
+            f"write `{connector.required_secret}: NAME_OF_THE_ENVIRONMENT_VARIABLE`",
+        )
+    options = _parse_limits(where, prefix, name, kind, endpoint, entry, connector)
     return DestinationConfig(name, kind, endpoint, channel, dict(credentials), options)
+
+
+def _connector_class(kind: str):
+    from connectors.factory import CONNECTOR_TYPES
+
+    return CONNECTOR_TYPES[kind]
+
+
+def _parse_limits(where, prefix, name, kind, endpoint, entry, connector) -> dict[str, Any]:
+    """`limits` and `options` merged, each name known to the connector and each value usable."""
+    from connectors.errors import ConfigurationError
+    from connectors.settings import LIMIT_FIELDS, DestinationSettings
+
+    options: dict[str, Any] = {}
+    allowed = (*LIMIT_FIELDS, *connector.extra_options)
+    for section in ("limits", "options"):
+        values = entry.get(section) or {}
+        if not isinstance(values, dict):
+            raise ConfigError(
+                where, f"{prefix}.{section}", "must be a mapping", "write name: value"
+            )
+        for key, value in values.items():
+            if key not in allowed:
+                raise ConfigError(
+                    where,
+                    f"{prefix}.{section}.{key}",
+                    f"unknown for a {kind} destination",
+                    f"use one of {', '.join(allowed)}",
+                )
+            options[key] = value
+    try:
+        DestinationSettings.from_options(name, kind, endpoint, options)
+    except ConfigurationError as error:
+        raise ConfigError(where, f"{prefix}.limits", str(error), "correct the value") from None
+    return options
 
 
 def audience_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -188,10 +263,17 @@ def load_syncs(
     syncs: dict[str, SyncConfig] = {}
     for audience, node in sorted(audience_nodes(manifest).items()):
         meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
-        where = node.get("original_file_path", audience)
+        where = _yaml_file(node) or node.get("original_file_path", audience)
         declared = (meta.get("audience") or {}).get("syncs") or []
         for index, entry in enumerate(declared):
-            sync = _parse_sync(where, f"{audience}.syncs[{index}]", audience, entry, destinations)
+            sync = _parse_sync(
+                where,
+                f"{audience}.syncs[{index}]",
+                audience,
+                entry,
+                destinations,
+                tuple(node.get("columns") or {}),
+            )
             if sync.name in syncs:
                 raise ConfigError(
                     where,
@@ -203,15 +285,25 @@ def load_syncs(
     return list(syncs.values())
 
 
+def _yaml_file(node: Mapping[str, Any]) -> str | None:
+    """The YAML file that declares a model's properties, as a path from the repository."""
+    patch_path = node.get("patch_path")  # e.g. "activation://models/segments/_segments.yml"
+    if not patch_path:
+        return None
+    return "dbt_project/" + patch_path.split("://", 1)[-1]
+
+
 def _parse_sync(
     where: str,
     prefix: str,
     audience: str,
     entry: Any,
     destinations: Mapping[str, DestinationConfig],
+    columns: tuple[str, ...] = (),
 ) -> SyncConfig:
     if not isinstance(entry, dict):
         raise ConfigError(where, prefix, "must be a mapping", "see the README for a sync entry")
+    _reject_unknown_fields(where, prefix, entry, _SYNC_FIELDS)
     name = entry.get("name")
     if not isinstance(name, str) or not _SYNC_NAME.match(name):
         raise ConfigError(
@@ -223,7 +315,7 @@ def _parse_sync(
             where,
             f"{prefix}.destination",
             f"unknown destination {entry.get('destination')!r}",
-            f"use one defined in destinations.yaml: {sorted(destinations)}",
+            f"use one defined in {default_destinations_path()}: {sorted(destinations)}",
         )
     target = entry.get("target")
     if not isinstance(target, str | int) or str(target) == "":
@@ -236,9 +328,28 @@ def _parse_sync(
     identifiers = entry.get("identifiers") or []
     if not isinstance(identifiers, list) or not identifiers:
         raise ConfigError(where, f"{prefix}.identifiers", "missing", "list e.g. [email]")
+    # Documented columns of the audience are its traits; undocumented ones cannot be checked.
+    known = (*_PROFILE_IDENTIFIERS, *columns)
+    for index, identifier in enumerate(identifiers):
+        if columns and identifier not in known:
+            raise ConfigError(
+                where,
+                f"{prefix}.identifiers[{index}]",
+                f"{identifier!r} is neither a profile identifier nor a column of {audience}",
+                f"use one of {', '.join(known)} (or document the column in {where})",
+            )
     fields = entry.get("fields") or {}
     if not isinstance(fields, dict):
         raise ConfigError(where, f"{prefix}.fields", "must be a mapping", "write field: trait")
+    for field_name, trait in fields.items():
+        if columns and trait not in columns:
+            raise ConfigError(
+                where,
+                f"{prefix}.fields.{field_name}",
+                f"{trait!r} is not a column of {audience}",
+                f"map to one of {', '.join(c for c in columns if c != 'profile_id')} "
+                f"(or document the column in {where})",
+            )
     guard = entry.get("removal_guard") or {}
     threshold = guard.get("max_share", DEFAULT_REMOVAL_THRESHOLD)
     if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
@@ -281,7 +392,16 @@ def _parse_cadence(where: str, prefix: str, entry: Any) -> Cadence:
             "write {schedule: '0 6 * * *'}, {freshness_minutes: 60} or {on_change: true}",
         )
     if "schedule" in entry:
-        return Cadence(schedule=str(entry["schedule"]))
+        schedule = str(entry["schedule"])
+        parts = schedule.split()
+        if len(parts) != 5 or not all(_CRON_FIELD.match(part) for part in parts):
+            raise ConfigError(
+                where,
+                f"{prefix}.schedule",
+                f"{schedule!r} is not a cron expression",
+                "give five fields: minute hour day-of-month month day-of-week, e.g. '0 6 * * *'",
+            )
+        return Cadence(schedule=schedule)
     if "freshness_minutes" in entry:
         minutes = entry["freshness_minutes"]
         if not isinstance(minutes, int) or minutes <= 0:

@@ -40,6 +40,7 @@ class BaseConnector:
     default_batch_size = 500
     max_batch_size = 500
     required_secret: str | None = None  # the secret a connector cannot work without
+    extra_options: tuple[str, ...] = ()  # per-type settings accepted besides the shared limits
 
     def __init__(
         self,

@@ -33,6 +33,7 @@ class MetaCustomAudienceConnector(BaseConnector):
     default_batch_size = MAX_ROWS_PER_REQUEST
     max_batch_size = MAX_ROWS_PER_REQUEST
 
+    extra_options = ("api_version",)
     required_secret = "access_token"  # noqa: S105 - the secret\'s name, not its value
 
     def prepare(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from connectors.errors import ConfigurationError
 
 DESTINATION_TYPES = ("webhook", "klaviyo", "meta_custom_audience")
-_LIMIT_FIELDS = (
+LIMIT_FIELDS = (
     "batch_size",
     "requests_per_second",
     "max_retries",
@@ -55,12 +55,37 @@ class DestinationSettings:
             )
         if not self.endpoint.startswith(("http://", "https://")):
             raise ConfigurationError(f"destination '{self.name}': endpoint must be an http(s) URL")
-        if self.batch_size is not None and self.batch_size < 1:
-            raise ConfigurationError(f"destination '{self.name}': batch_size must be >= 1")
-        if self.requests_per_second is not None and self.requests_per_second <= 0:
-            raise ConfigurationError(f"destination '{self.name}': requests_per_second must be > 0")
-        if self.max_retries < 0:
-            raise ConfigurationError(f"destination '{self.name}': max_retries must be >= 0")
+        self._check_number("batch_size", self.batch_size, whole=True, minimum=1, optional=True)
+        self._check_number("requests_per_second", self.requests_per_second, optional=True)
+        self._check_number("max_retries", self.max_retries, whole=True, minimum=0)
+        self._check_number("timeout_seconds", self.timeout_seconds)
+        self._check_number("max_backoff_seconds", self.max_backoff_seconds, minimum=0)
+        self._check_number("initial_backoff_seconds", self.initial_backoff_seconds, minimum=0)
+
+    def _check_number(
+        self,
+        name: str,
+        value: Any,
+        *,
+        whole: bool = False,
+        minimum: float | None = None,
+        optional: bool = False,
+    ) -> None:
+        """A limit must be a number (a whole one where `whole`), above 0 or at least `minimum`."""
+        if value is None and optional:
+            return
+        kind = int if whole else (int, float)
+        in_range = (
+            isinstance(value, kind)
+            and not isinstance(value, bool)
+            and (value >= minimum if minimum is not None else value > 0)
+        )
+        if not in_range:
+            bound = f">= {minimum}" if minimum is not None else "> 0"
+            noun = "a whole number" if whole else "a number"
+            raise ConfigurationError(
+                f"destination '{self.name}': {name} must be {noun} {bound}, not {value!r}"
+            )
 
     @classmethod
     def from_options(
@@ -70,8 +95,8 @@ class DestinationSettings:
 
         Known limit names become fields; everything else lands in `options`.
         """
-        limits = {key: options[key] for key in _LIMIT_FIELDS if options.get(key) is not None}
-        extra = {key: value for key, value in options.items() if key not in _LIMIT_FIELDS}
+        limits = {key: options[key] for key in LIMIT_FIELDS if options.get(key) is not None}
+        extra = {key: value for key, value in options.items() if key not in LIMIT_FIELDS}
         return cls(name=name, type=type, endpoint=endpoint.rstrip("/"), options=extra, **limits)
 
     def effective_batch_size(self, default: int, maximum: int) -> int:

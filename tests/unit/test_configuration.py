@@ -33,7 +33,7 @@ def _write(tmp_path, text: str):
     return path
 
 
-def _manifest(*syncs, name="cart_abandoners", registered=True):
+def _manifest(*syncs, name="cart_abandoners", registered=True, columns=()):
     node_id = f"model.activation.{name}"
     return {
         "nodes": {
@@ -41,7 +41,9 @@ def _manifest(*syncs, name="cart_abandoners", registered=True):
                 "unique_id": node_id,
                 "resource_type": "model",
                 "name": name,
-                "original_file_path": f"models/segments/{name}.yml",
+                "original_file_path": f"models/segments/{name}.sql",
+                "patch_path": "activation://models/segments/_segments__models.yml",
+                "columns": {column: {"name": column} for column in columns},
                 "config": {"meta": {"audience": {"syncs": list(syncs)}}},
             },
             "model.activation.segment_memberships": {
@@ -75,6 +77,9 @@ def test_destinations_load_with_defaults_and_environment_references(tmp_path, mo
             "type: klaviyo\n    endpoint: http://x\n    credentials: {api_key: pk_live_123}",
             "destinations.bad.credentials",
         ),
+        ("type: klaviyo\n    endpoint: http://x\n    credentials: {}", "credentials.api_key"),
+        ("type: klaviyo\n    endpoint: http://x\n    limit: {}", "destinations.bad.limit"),
+        ("type: klaviyo\n    endpoint: ${UNSET_SANDBOX_URL}/k", "UNSET_SANDBOX_URL"),
     ],
 )
 def test_a_bad_destination_names_the_file_the_field_and_the_fix(tmp_path, entry, field):
@@ -87,6 +92,30 @@ def test_a_bad_destination_names_the_file_the_field_and_the_fix(tmp_path, entry,
     assert str(path) in message
     assert field in message
     assert "Fix:" in message
+
+
+@pytest.mark.parametrize(
+    ("limits", "field", "problem"),
+    [
+        ("{batch_size: -5}", "destinations.bad.limits", "batch_size must be a whole number >= 1"),
+        ("{batch_size: 2.5}", "destinations.bad.limits", "batch_size must be a whole number"),
+        ("{requests_per_second: 0}", "destinations.bad.limits", "requests_per_second must be"),
+        ("{timeout_seconds: fast}", "destinations.bad.limits", "timeout_seconds must be a number"),
+        ("{max_retries: -1}", "destinations.bad.limits", "max_retries must be"),
+        ("{batchsize: 10}", "destinations.bad.limits.batchsize", "unknown for a klaviyo"),
+        ("{api_version: v1}", "destinations.bad.limits.api_version", "unknown for a klaviyo"),
+    ],
+)
+def test_a_bad_limit_is_refused_when_the_file_loads(tmp_path, monkeypatch, limits, field, problem):
+    monkeypatch.delenv("UNSET_SANDBOX_URL", raising=False)
+    path = _write(
+        tmp_path,
+        "destinations:\n  bad:\n    type: klaviyo\n    endpoint: http://x\n"
+        f"    credentials: {{api_key: KLAVIYO_API_KEY}}\n    limits: {limits}\n",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_destinations(path)
+    assert f"{field}:" in str(raised.value) and problem in str(raised.value)
 
 
 def test_a_secret_pasted_into_credentials_is_not_echoed_back(tmp_path):
@@ -138,6 +167,10 @@ def test_syncs_are_read_from_audience_metadata(tmp_path):
         ({"cadence": {"freshness_minutes": -5}}, "cadence.freshness_minutes"),
         ({"removal_guard": {"max_share": 3}}, "removal_guard.max_share"),
         ({"name": "Bad Name"}, "name"),
+        ({"identifier": ["email"]}, "identifier"),
+        ({"identifiers": ["emial"]}, "identifiers[0]"),
+        ({"fields": {"first_name": "firstname"}}, "fields.first_name"),
+        ({"cadence": {"schedule": "every morning"}}, "cadence.schedule"),
     ],
 )
 def test_a_bad_sync_names_the_model_file_and_field(tmp_path, change, field):
@@ -151,9 +184,9 @@ def test_a_bad_sync_names_the_model_file_and_field(tmp_path, change, field):
     }
 
     with pytest.raises(ConfigError) as raised:
-        load_syncs(_manifest(sync), destinations)
+        load_syncs(_manifest(sync, columns=("profile_id", "first_name")), destinations)
 
-    assert "models/segments/cart_abandoners.yml" in str(raised.value)
+    assert "dbt_project/models/segments/_segments__models.yml" in str(raised.value)
     assert f"cart_abandoners.syncs[0].{field}" in str(raised.value)
 
 
