@@ -76,8 +76,41 @@ def demo(arguments: argparse.Namespace) -> int:
     return run_demo()
 
 
+def _count(minimum: int):
+    """An argparse type: a whole number no smaller than `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+
+    return parse
+
+
+_EPILOG = """\
+The warehouse is ACTIVATION_WAREHOUSE_PATH (default data/warehouse.duckdb); the demo's is
+data/demo/warehouse.duckdb, so to look at the demo's runs:
+  ACTIVATION_WAREHOUSE_PATH=data/demo/warehouse.duckdb ACTIVATION_LANDING_DIR=data/demo/landing \\
+    activation runs
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="activation", description=__doc__)
+    import duckdb
+
+    from activation.sync.engine import PlanOutOfDate
+    from activation.sync.warehouse import WarehouseNotReady, default_warehouse_path
+
+    parser = argparse.ArgumentParser(
+        prog="activation",
+        description=__doc__,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run the end-to-end demo against the sandbox").set_defaults(
         handler=demo
@@ -87,11 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     previewing.set_defaults(handler=preview)
     approving = commands.add_parser("approve", help="release a plan held by the removal guard")
     approving.add_argument("sync")
-    approving.add_argument("--removals", type=int, help="most removals allowed (default: plan's)")
+    approving.add_argument(
+        "--removals", type=_count(0), help="most removals allowed (default: the plan's)"
+    )
     approving.add_argument("--by", help="who approves (default: the current user)")
     approving.set_defaults(handler=approve)
     listing = commands.add_parser("runs", help="show the newest rows of the run log")
-    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--limit", type=_count(1), default=20, help="rows to show (default 20)")
     listing.set_defaults(handler=runs)
     arguments = parser.parse_args(argv)
     try:
@@ -99,6 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+    except (WarehouseNotReady, PlanOutOfDate) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except duckdb.Error as error:
+        hint = " (a running Dagster job holds it; try again when it finishes)"
+        print(
+            f"error: cannot use the warehouse {default_warehouse_path()}: {error}"
+            + (hint if "lock" in str(error).lower() else ""),
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -158,6 +158,29 @@ def check_buyers_left(sandbox, warehouse: Path, buyers: set[str]) -> list[str]:
     return problems
 
 
+def next_steps(landing: Path, warehouse: Path) -> str:
+    """What to type to look at the demo's results and run it from the UI."""
+    from connectors.sandbox import DEFAULT_CREDENTIALS
+
+    secrets = " ".join(
+        f"{variable}={DEFAULT_CREDENTIALS[service]}"
+        for service, variable in SECRET_VARIABLES.items()
+    )
+    return (
+        "\nRun results: tables activation.sync_runs and activation.sync_rejections in "
+        f"{warehouse}; every Dagster run in DAGSTER_HOME={os.environ['DAGSTER_HOME']}."
+        "\nTo look around, point the tools at the demo's data first:"
+        f"\n  export DAGSTER_HOME={os.environ['DAGSTER_HOME']}"
+        f" ACTIVATION_WAREHOUSE_PATH={warehouse} ACTIVATION_LANDING_DIR={landing}"
+        "\n  .venv/bin/activation runs                          # the run log"
+        "\n  .venv/bin/dagster dev -w workspace.yaml            # the UI, lineage and runs"
+        "\nTo run syncs from the UI, start the sandbox (its memberships start empty) and give"
+        " it its credentials:"
+        "\n  .venv/bin/python -m connectors.sandbox --port 8765 &"
+        f"\n  export {secrets}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; returns the process exit code."""
     from connectors.sandbox import SandboxClient, run_sandbox
@@ -201,11 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         third = run_and_summarize(warehouse, "Run 3 (nothing new)")
         sent = sum(row.added + row.updated + row.removed for row in third)
         say(f"\nRun 3 sent {sent} changes (expected 0).")
-    say(
-        "\nRun results: table activation.sync_runs (and sync_rejections) in "
-        f"{warehouse}, and every Dagster run in DAGSTER_HOME={os.environ['DAGSTER_HOME']}."
-        "\nOpen the UI with: DAGSTER_HOME=$PWD/dagster_home .venv/bin/dagster dev -w workspace.yaml"
-    )
+    say(next_steps(landing, warehouse))
     healthy = bool(first) and bool(second) and bool(converted) and sent == 0 and not problems
     return 0 if healthy else 1
 

@@ -180,6 +180,8 @@ def _deliver(
         from activation.sync.connectors import connector_for
 
         connector_factory = connector_for
+    if not any(report.planned_by_action.get(action) for action in SENDING_ACTIONS):
+        return  # nothing to send: no connector, so no secrets are needed either
     page_size = page_size or int(sync.destination.options.get("batch_size", DEFAULT_PAGE_SIZE))
     connector = connector_factory(sync)
     try:

@@ -218,3 +218,16 @@ def test_refused_credentials_fail_the_run_loudly_and_the_next_run_delivers_every
 
     assert klaviyo_emails(project, LIST) == expected
     assert last_run(project, EMAIL_SYNC)["added"] == len(expected)
+
+
+def test_a_sync_with_nothing_to_send_needs_no_credentials(project, monkeypatch):
+    project.sync(EMAIL_SYNC)
+    requests_before = len(project.sandbox.requests())
+    monkeypatch.delenv("KLAVIYO_API_KEY")
+
+    again = project.sync(EMAIL_SYNC)
+
+    assert again.success
+    run = last_run(project, EMAIL_SYNC)
+    assert (run["status"], run["planned"], run["added"]) == ("succeeded", 0, 0)
+    assert len(project.sandbox.requests()) == requests_before
