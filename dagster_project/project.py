@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from functools import cache
@@ -25,8 +24,9 @@ dbt_project = DbtProject(
 
 def landing_dir() -> Path:
     """`ACTIVATION_LANDING_DIR`, else `data/landing` in the repository; read at call time."""
-    configured = os.environ.get("ACTIVATION_LANDING_DIR")
-    return Path(configured) if configured else REPOSITORY_ROOT / "data" / "landing"
+    from activation.landing.contract import default_landing_dir
+
+    return default_landing_dir()
 
 
 def dbt_executable() -> str:

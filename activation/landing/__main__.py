@@ -1,4 +1,4 @@
-"""Command line: `python -m activation.landing {online-retail,synthetic,otto} --landing-dir DIR`."""
+"""Land data: `python -m activation.landing {online-retail,synthetic,otto} [--landing-dir DIR]`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from activation.landing.contract import default_landing_dir
 from activation.landing.online_retail import SourceDataMissingError, land_online_retail
 from activation.landing.otto import land_otto_sessions
 from activation.landing.synthetic import DEFAULT_PROFILES, DEFAULT_SEED, generate_synthetic
+
+
+def positive_count(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -19,14 +27,19 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     synthetic = commands.add_parser("synthetic", help="land made-up profiles and activity")
     otto = commands.add_parser("otto", help="land the OTTO session sample as JSON Lines events")
     for command in (retail, synthetic, otto):
-        command.add_argument("--landing-dir", type=Path, required=True)
+        command.add_argument(
+            "--landing-dir",
+            type=Path,
+            default=None,
+            help="default: ACTIVATION_LANDING_DIR, else data/landing",
+        )
     for command in (retail, otto):
         command.add_argument("--source-dir", type=Path, help="folder holding the source data")
     for command in (retail, synthetic):
         command.add_argument("--today", type=date.fromisoformat, help="default: today (UTC)")
     retail.add_argument("--since", type=datetime.fromisoformat, help="window start (UTC)")
     retail.add_argument("--until", type=datetime.fromisoformat, help="window end, excluded")
-    synthetic.add_argument("--profiles", type=int, default=DEFAULT_PROFILES)
+    synthetic.add_argument("--profiles", type=positive_count, default=DEFAULT_PROFILES)
     synthetic.add_argument("--seed", default=DEFAULT_SEED)
     synthetic.add_argument("--churn-day", action="store_true", help="land today as a 2nd batch")
     return parser.parse_args(argv)
@@ -35,6 +48,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run one loader and print its report; returns the exit code."""
     arguments = parse_arguments(argv)
+    arguments.landing_dir = arguments.landing_dir or default_landing_dir()
     try:
         if arguments.command == "online-retail":
             report = land_online_retail(

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,14 @@ EVENT_TYPES = (
     "app_opened",
 )
 CONSENT_CHANNELS = ("email", "sms", "push", "ads")
+
+
+def default_landing_dir() -> Path:
+    """`ACTIVATION_LANDING_DIR`, else `data/landing` in the repository; read at call time."""
+    configured = os.environ.get("ACTIVATION_LANDING_DIR")
+    return (
+        Path(configured) if configured else Path(__file__).resolve().parents[2] / "data" / "landing"
+    )
 
 
 def required_columns(table: str) -> tuple[str, ...]:

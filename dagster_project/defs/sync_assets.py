@@ -76,6 +76,8 @@ def build_plan_asset(sync: SyncConfig) -> dg.AssetsDefinition:
                 reasons = [f"audience tests failing: {', '.join(failing)}"] if failing else []
                 reasons += [] if decision.passed else [f"removal guard: {decision.describe()}"]
                 record_held_run(connection, sync.name, context.run.run_id, summary, reasons)
+                # Dagster reports the skipped sync only as "blocked"; the log says by what.
+                context.log.warning(f"{sync.name} is held and sends nothing: {'; '.join(reasons)}")
         finally:
             connection.close()
         yield dg.MaterializeResult(
