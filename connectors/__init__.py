@@ -12,6 +12,8 @@ from connectors.errors import (
     ConfigurationError,
     ConnectorError,
     DeliveryError,
+    DeliveryInterrupted,
+    DestinationUnavailable,
     RequestRejected,
     RetriesExhausted,
 )
@@ -27,7 +29,9 @@ __all__ = [
     "Connector",
     "ConnectorError",
     "DeliveryError",
+    "DeliveryInterrupted",
     "DestinationSettings",
+    "DestinationUnavailable",
     "Record",
     "RecordOutcome",
     "RequestRejected",

@@ -3,14 +3,16 @@
 ```
 ConnectorError                    anything a connector raises on purpose
 ├── ConfigurationError            a destination entry or secret is missing or wrong; fix config
-├── AuthenticationError           401/403: the credentials were refused; the whole run must stop
+├── DeliveryInterrupted           the delivery stops; outcomes so far ride on `completed`
+│   ├── AuthenticationError       401/403: the credentials were refused
+│   └── DestinationUnavailable    batch after batch failed even after retries: it is down
 └── DeliveryError                 a request could not be completed (internal to a batch)
     ├── RetriesExhausted          429/5xx/timeouts persisted past the retry budget -> `failed`
     └── RequestRejected           another 4xx: this batch is refused -> bisected, then `rejected`
 ```
 
 `DeliveryError`s never escape `Connector.deliver`: they become per-record outcomes. Only
-`ConfigurationError` and `AuthenticationError` stop a run. No message ever holds a secret.
+`ConfigurationError` and `DeliveryInterrupted` stop a run. No message ever holds a secret.
 """
 
 from __future__ import annotations
@@ -29,12 +31,22 @@ class ConfigurationError(ConnectorError):
     """A destination is configured wrongly or a secret it needs is missing."""
 
 
-class AuthenticationError(ConnectorError):
+class DeliveryInterrupted(ConnectorError):
+    """Sending more now would be pointless, so `deliver` stops and raises this.
+
+    `completed` holds the outcomes of the batches finished before, so the caller can still
+    record what the destination acknowledged; records not reached stay pending.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.completed: list[RecordOutcome] = []
+
+
+class AuthenticationError(DeliveryInterrupted):
     """The destination refused the credentials (HTTP 401 or 403).
 
-    Raised out of `deliver` because no record can succeed until someone fixes the credentials.
-    `completed` holds the outcomes of the batches finished before the refusal, so the caller
-    can still record what the destination acknowledged.
+    No record can succeed until someone fixes the credentials.
     """
 
     def __init__(self, destination: str, status_code: int, detail: str = ""):
@@ -47,7 +59,21 @@ class AuthenticationError(ConnectorError):
         super().__init__(message)
         self.destination = destination
         self.status_code = status_code
-        self.completed: list[RecordOutcome] = []
+
+
+class DestinationUnavailable(DeliveryInterrupted):
+    """Several batches in a row failed even after their retries.
+
+    The destination is down or overloaded; grinding through every remaining batch would only
+    spend each one's retry budget. The rest waits for the next run.
+    """
+
+    def __init__(self, destination: str, batches: int, last_reason: str):
+        super().__init__(
+            f"destination '{destination}' looks unavailable: {batches} batches in a row failed "
+            f"after retries (last: {last_reason}); the rest is left for the next run"
+        )
+        self.destination = destination
 
 
 class DeliveryError(ConnectorError):

@@ -16,6 +16,7 @@ LIMIT_FIELDS = (
     "timeout_seconds",
     "max_backoff_seconds",
     "initial_backoff_seconds",
+    "max_failed_batches",
 )
 
 
@@ -33,6 +34,7 @@ class DestinationSettings:
         timeout_seconds: Per-request timeout.
         max_backoff_seconds: Cap on any single wait, `Retry-After` included.
         initial_backoff_seconds: First backoff; doubles with each retry.
+        max_failed_batches: Consecutive batches failing even after retries that stop a run.
         options: Per-type options (e.g. Meta `api_version`).
     """
 
@@ -45,6 +47,7 @@ class DestinationSettings:
     timeout_seconds: float = 30.0
     max_backoff_seconds: float = 60.0
     initial_backoff_seconds: float = 0.5
+    max_failed_batches: int = 3
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -61,6 +64,7 @@ class DestinationSettings:
         self._check_number("timeout_seconds", self.timeout_seconds)
         self._check_number("max_backoff_seconds", self.max_backoff_seconds, minimum=0)
         self._check_number("initial_backoff_seconds", self.initial_backoff_seconds, minimum=0)
+        self._check_number("max_failed_batches", self.max_failed_batches, whole=True, minimum=1)
 
     def _check_number(
         self,

@@ -202,7 +202,7 @@ def _deliver(
 
 
 def _deliver_batch(connection, sync, report, connector, action, rows: list[PlanRow]) -> None:
-    from connectors import AuthenticationError, Record
+    from connectors import DeliveryInterrupted, Record
 
     refused: list[Refusal] = []
     sendable: list[Record] = []
@@ -226,11 +226,11 @@ def _deliver_batch(connection, sync, report, connector, action, rows: list[PlanR
             else {field_name: row.traits.get(trait) for field_name, trait in sync.fields.items()}
         )
         sendable.append(Record(key=row.profile_id, identifiers=identifiers, traits=traits))
-    interrupted: AuthenticationError | None = None
+    interrupted: DeliveryInterrupted | None = None
     try:
         outcomes = connector.deliver(action, sendable) if sendable else []
-    except AuthenticationError as error:
-        # Batches the destination accepted before refusing the credentials are still recorded.
+    except DeliveryInterrupted as error:
+        # Batches the destination answered before the interruption are still recorded.
         outcomes, interrupted = list(error.completed), error
     acknowledged: list[Acknowledgement] = []
     answered = set()

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from connectors import Record, build_connector
+from connectors import DestinationUnavailable, Record, build_connector
 from connectors.ratelimit import TokenBucket
 from connectors.retry import backoff_seconds, parse_retry_after
 
@@ -91,6 +91,29 @@ def test_a_destination_that_stays_slow_leaves_records_failed(webhook_for, sandbo
     outcomes = webhook_for(timeout_seconds=0.1, max_retries=1).deliver("add", people(1))
     assert outcomes[0].status == "failed"
     assert "timed out" in outcomes[0].reason
+
+
+def test_a_destination_that_fails_batch_after_batch_stops_the_delivery(webhook_for, sandbox):
+    sandbox.server_error(count=1000, status=503)
+    connector = webhook_for(batch_size=2, max_retries=1, max_failed_batches=3)
+
+    with pytest.raises(DestinationUnavailable, match="3 batches in a row failed") as raised:
+        connector.deliver("add", people(20))
+
+    # Three batches of two were tried (two requests each) and recorded; the rest never sent.
+    assert [outcome.key for outcome in raised.value.completed] == [f"p{i}" for i in range(6)]
+    assert {outcome.status for outcome in raised.value.completed} == {"failed"}
+    assert len(sandbox.requests("webhook")) == 6
+
+
+def test_a_batch_that_gets_through_resets_the_outage_count(webhook_for, sandbox):
+    connector = webhook_for(batch_size=1, max_retries=0, max_failed_batches=2)
+    sandbox.server_error(count=1, status=503)
+    first = connector.deliver("add", people(2))  # p0 fails, p1 gets through
+    sandbox.server_error(count=1, status=503)
+    second = connector.deliver("add", people(2))  # again one failure, not two in a row
+
+    assert [o.status for o in first + second] == ["failed", "acknowledged"] * 2
 
 
 def test_connection_errors_are_retried(settings_for):
