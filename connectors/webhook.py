@@ -34,7 +34,19 @@ def idempotency_key(action: str, records: Sequence[Mapping[str, Any]]) -> str:
     A resend of the same batch (after a crash or a retry) carries the same key, so the receiver
     can recognise it and not apply it twice.
     """
-    return hashlib.sha256(canonical_json({"action": action, "records": records})).hexdigest()
+    return batch_body(action, records)[0]
+
+
+def batch_body(action: str, records: Sequence[Mapping[str, Any]]) -> tuple[str, bytes]:
+    """The idempotency key and the canonical body of one batch, serializing the records once.
+
+    The body is `{"action", "batch_id", "records"}` with sorted keys, exactly what
+    `canonical_json` would write for it; the key hashes the action and the records' JSON.
+    """
+    records_json = canonical_json(list(records))
+    key = hashlib.sha256(canonical_json(action) + b"\n" + records_json).hexdigest()
+    head = canonical_json({"action": action, "batch_id": key[:32]})
+    return key, head[:-1] + b',"records":' + records_json + b"}"
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -69,8 +81,7 @@ class WebhookConnector(BaseConnector):
             }
             for record in batch
         ]
-        key = idempotency_key(action, records)
-        body = canonical_json({"batch_id": key[:32], "action": action, "records": records})
+        key, body = batch_body(action, records)
         headers = {
             "Content-Type": "application/json",
             IDEMPOTENCY_HEADER: key,

@@ -11,7 +11,7 @@ import pytest
 from klaviyo_openapi import RecordingTransport
 
 from connectors import AuthenticationError, Record, build_connector
-from connectors.webhook import idempotency_key
+from connectors.webhook import batch_body, canonical_json, idempotency_key
 
 SECRET = "sandbox-webhook-signing-secret"
 TARGET = "crm"
@@ -77,6 +77,12 @@ def test_the_idempotency_key_is_the_same_for_a_resent_batch(webhook, recorder):
     assert keys[2] != keys[0]
     records = [json.loads(r.content)["records"] for r in recorder.requests]
     assert keys[0] == idempotency_key("add", records[0])
+
+
+def test_the_batch_body_is_the_canonical_json_of_the_whole_batch():
+    records = [{"key": "p1", "identifiers": {"email": "é@x.com"}, "traits": {"b": 1, "a": None}}]
+    key, body = batch_body("add", records)
+    assert body == canonical_json({"batch_id": key[:32], "action": "add", "records": records})
 
 
 def test_the_idempotency_key_changes_when_the_content_changes():
