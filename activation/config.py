@@ -338,6 +338,14 @@ def _parse_sync(
                 f"{identifier!r} is neither a profile identifier nor a column of {audience}",
                 f"use one of {', '.join(known)} (or document the column in {where})",
             )
+    accepted = _connector_class(destination.type).accepted_identifiers
+    if accepted and not set(identifiers) & set(accepted):
+        raise ConfigError(
+            where,
+            f"{prefix}.identifiers",
+            f"a {destination.type} destination matches people only on {', '.join(accepted)}",
+            f"include {' or '.join(accepted)}",
+        )
     fields = entry.get("fields") or {}
     if not isinstance(fields, dict):
         raise ConfigError(where, f"{prefix}.fields", "must be a mapping", "write field: trait")

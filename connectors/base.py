@@ -41,6 +41,7 @@ class BaseConnector:
     max_batch_size = 500
     required_secret: str | None = None  # the secret a connector cannot work without
     extra_options: tuple[str, ...] = ()  # per-type settings accepted besides the shared limits
+    accepted_identifiers: tuple[str, ...] | None = None  # identifiers it can match on; None: any
 
     def __init__(
         self,

@@ -47,6 +47,7 @@ class KlaviyoConnector(BaseConnector):
     max_batch_size = MAX_PROFILES_PER_LIST_CALL
 
     extra_options = ("profile_requests_per_second",)
+    accepted_identifiers = ("email",)
     required_secret = "api_key"  # noqa: S105 - the secret\'s name, not its value
 
     def prepare(self) -> None:

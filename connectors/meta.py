@@ -34,6 +34,7 @@ class MetaCustomAudienceConnector(BaseConnector):
     max_batch_size = MAX_ROWS_PER_REQUEST
 
     extra_options = ("api_version",)
+    accepted_identifiers = ("email", "phone")
     required_secret = "access_token"  # noqa: S105 - the secret\'s name, not its value
 
     def prepare(self) -> None:

@@ -169,6 +169,7 @@ def test_syncs_are_read_from_audience_metadata(tmp_path):
         ({"name": "Bad Name"}, "name"),
         ({"identifier": ["email"]}, "identifier"),
         ({"identifiers": ["emial"]}, "identifiers[0]"),
+        ({"identifiers": ["phone"]}, "identifiers"),
         ({"fields": {"first_name": "firstname"}}, "fields.first_name"),
         ({"cadence": {"schedule": "every morning"}}, "cadence.schedule"),
     ],
