@@ -134,6 +134,28 @@ def _reject_unknown_fields(where: str, prefix: str, entry: Mapping[str, Any], kn
             )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key repeated in one mapping.
+
+    Plain YAML keeps the last of two equal keys, so a pasted second `klaviyo_email:` would
+    silently replace the first destination, and its syncs' removals would go elsewhere.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} appears twice in one mapping",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_destinations(path: Path | None = None) -> dict[str, DestinationConfig]:
     """Read and check the destinations file."""
     path = path or default_destinations_path()
@@ -143,7 +165,8 @@ def load_destinations(path: Path | None = None) -> dict[str, DestinationConfig]:
             where, "(file)", "not found", "create it or set ACTIVATION_DESTINATIONS_FILE"
         )
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        # A SafeLoader subclass: it builds plain data only, like yaml.safe_load.
+        document = yaml.load(path.read_text(), Loader=_UniqueKeyLoader) or {}  # noqa: S506
     except yaml.YAMLError as error:
         raise ConfigError(where, "(file)", f"not valid YAML ({error})", "fix the syntax") from None
     entries = document.get("destinations") if isinstance(document, dict) else None
@@ -198,6 +221,14 @@ def _parse_destination(where: str, name: str, entry: Any) -> DestinationConfig:
             "write e.g. `api_key: KLAVIYO_API_KEY`, never the secret itself",
         )
     connector = _connector_class(kind)
+    for secret in credentials:
+        if secret != connector.required_secret:
+            raise ConfigError(
+                where,
+                f"{prefix}.credentials.{secret}",
+                f"a {kind} destination takes no secret called {secret!r}",
+                f"name its secret `{connector.required_secret}`",
+            )
     if connector.required_secret and connector.required_secret not in credentials:
         raise ConfigError(
             where,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,7 @@ class DestinationSettings:
         in_range = (
             isinstance(value, kind)
             and not isinstance(value, bool)
+            and math.isfinite(value)
             and (value >= minimum if minimum is not None else value > 0)
         )
         if not in_range:

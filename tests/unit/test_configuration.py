@@ -78,6 +78,7 @@ def test_destinations_load_with_defaults_and_environment_references(tmp_path, mo
             "destinations.bad.credentials",
         ),
         ("type: klaviyo\n    endpoint: http://x\n    credentials: {}", "credentials.api_key"),
+        ("type: klaviyo\n    endpoint: http://x\n    credentials: {key: K}", "credentials.key"),
         ("type: klaviyo\n    endpoint: http://x\n    limit: {}", "destinations.bad.limit"),
         ("type: klaviyo\n    endpoint: ${UNSET_SANDBOX_URL}/k", "UNSET_SANDBOX_URL"),
     ],
@@ -102,6 +103,7 @@ def test_a_bad_destination_names_the_file_the_field_and_the_fix(tmp_path, entry,
         ("{requests_per_second: 0}", "destinations.bad.limits", "requests_per_second must be"),
         ("{timeout_seconds: fast}", "destinations.bad.limits", "timeout_seconds must be a number"),
         ("{max_retries: -1}", "destinations.bad.limits", "max_retries must be"),
+        ("{requests_per_second: .inf}", "destinations.bad.limits", "requests_per_second must"),
         ("{batchsize: 10}", "destinations.bad.limits.batchsize", "unknown for a klaviyo"),
         ("{api_version: v1}", "destinations.bad.limits.api_version", "unknown for a klaviyo"),
     ],
@@ -194,3 +196,15 @@ def test_a_bad_sync_names_the_model_file_and_field(tmp_path, change, field):
 def test_an_audience_missing_from_the_registry_macro_is_an_error():
     with pytest.raises(ConfigError, match=r"audiences\.sql"):
         check_audiences_registered(_manifest(registered=False))
+
+
+def test_a_destination_named_twice_is_refused_not_silently_replaced(tmp_path):
+    path = _write(
+        tmp_path,
+        GOOD_DESTINATIONS + "  klaviyo_email:\n    type: webhook\n    endpoint: http://x\n"
+        "    consent_channel: sms\n    credentials: {signing_secret: S}\n",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_destinations(path)
+    assert "'klaviyo_email' appears twice" in str(raised.value)
+    assert "line 12" in str(raised.value)
