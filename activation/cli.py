@@ -42,16 +42,18 @@ def preview(arguments: argparse.Namespace) -> int:
 
 def approve(arguments: argparse.Namespace) -> int:
     """Release a plan held by the removal guard, once."""
-    from activation.sync.guard import approve_removals
-    from activation.sync.plan import summarize_plan
+    from activation.sync.guard import NothingToApprove, approve_held_plan
     from activation.sync.warehouse import connect, default_warehouse_path
 
     sync = _sync_named(arguments.sync)
     with connect(default_warehouse_path()) as connection:
-        removals = arguments.removals
-        if removals is None:
-            removals = summarize_plan(connection, sync.name).count("remove")
-        approve_removals(connection, sync.name, removals, arguments.by or getpass.getuser())
+        try:
+            removals = approve_held_plan(
+                connection, sync, arguments.by or getpass.getuser(), arguments.removals
+            )
+        except NothingToApprove as refusal:
+            print(f"error: {refusal}", file=sys.stderr)
+            return 1
     print(f"approved up to {removals} removals for the next run of {sync.name}")
     return 0
 

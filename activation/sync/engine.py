@@ -147,8 +147,8 @@ def run_sync(
             runlog.record_run(connection, report, started_at_monotonic=started)
             raise RemovalGuardHeld(f"{sync.name}: {report.guard.describe()}; approve to release")
         _deliver(connection, sync, report, connector_factory, page_size, on_progress)
-        if plan.count("remove") and report.guard.approved_removals is not None:
-            consume_approval(connection, sync.name, run_id)
+        if report.guard.approved_removals is not None:
+            consume_approval(connection, sync.name, run_id)  # one approval releases one run
         report.remaining = summarize_plan(connection, sync.name).planned
         report.status = "partial" if report.remaining else "succeeded"
         report.duration_seconds = time.monotonic() - started

@@ -86,6 +86,47 @@ def decide(connection: duckdb.DuckDBPyConnection, sync: SyncConfig, summary: Pla
     )
 
 
+class NothingToApprove(ValueError):
+    """An approval was asked for a plan the guard does not hold, or for too few removals."""
+
+
+def approve_held_plan(
+    connection: duckdb.DuckDBPyConnection,
+    sync: SyncConfig,
+    approved_by: str,
+    removals: int | None = None,
+) -> int:
+    """Approve the removals of a plan the guard holds now; returns the approved count.
+
+    An approval is for the plan a person looked at: it is refused when nothing is held (so it
+    cannot sit waiting to release some later, larger removal), it must cover the plan's
+    removals, and the sync's next run uses it up whatever that run removes.
+    """
+    from activation.sync.plan import summarize_plan
+
+    summary = summarize_plan(connection, sync.name)
+    unapproved = evaluate_removal_guard(
+        summary.count("remove"),
+        summary.held_by_destination,
+        sync.removal_threshold,
+        None,
+        sync.removal_floor,
+    )
+    if unapproved.passed:
+        raise NothingToApprove(
+            f"nothing to approve: the removal guard does not hold {sync.name} "
+            f"({unapproved.describe()})"
+        )
+    removals = unapproved.removals if removals is None else removals
+    if removals < unapproved.removals:
+        raise NothingToApprove(
+            f"approving {removals} removals would not release {sync.name}: "
+            f"its plan removes {unapproved.removals}"
+        )
+    approve_removals(connection, sync.name, removals, approved_by)
+    return removals
+
+
 def approve_removals(
     connection: duckdb.DuckDBPyConnection, sync_id: str, removals: int, approved_by: str
 ) -> None:

@@ -112,6 +112,34 @@ def test_an_approved_mass_removal_is_released_once(project):
     assert ledger_profiles(project, EMAIL_SYNC) == set()
 
 
+def test_an_approval_cannot_wait_for_a_later_mass_removal(project, capsys):
+    from activation.cli import main
+
+    project.sync(EMAIL_SYNC)
+    held_before = len(ledger_profiles(project, EMAIL_SYNC))
+
+    # Nothing is held, so there is nothing to approve.
+    assert main(["approve", EMAIL_SYNC, "--removals", "100000"]) == 1
+    assert "nothing to approve" in capsys.readouterr().err
+    assert project.query("select count(*) from activation.removal_approvals") == [(0,)]
+
+    # A held plan can be approved, but not for fewer removals than it makes.
+    project.rebuild("2000-01-01T00:00:00Z")
+    assert main(["approve", EMAIL_SYNC, "--removals", "1"]) == 1
+    assert f"its plan removes {held_before}" in capsys.readouterr().err
+    assert main(["approve", EMAIL_SYNC]) == 0
+
+    # The approval is for that plan: the next run uses it up even when it removes nothing.
+    project.rebuild()
+    assert materialized(project.sync(EMAIL_SYNC), ["syncs", EMAIL_SYNC])
+    assert project.query(
+        "select count(*) from activation.removal_approvals where consumed_run_id is null"
+    ) == [(0,)]
+    project.rebuild("2000-01-01T00:00:00Z")
+    assert not materialized(project.sync(EMAIL_SYNC), ["syncs", EMAIL_SYNC])
+    assert len(ledger_profiles(project, EMAIL_SYNC)) == held_before
+
+
 def test_a_dry_run_writes_nothing_and_sends_nothing(project):
     import hashlib
 
