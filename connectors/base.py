@@ -9,7 +9,7 @@ from typing import Protocol
 import httpx
 
 from connectors.batching import chunked, deliver_batch, log_batch
-from connectors.errors import ConfigurationError, DeliveryInterrupted, DestinationUnavailable
+from connectors.errors import ConfigurationError, DeliveryInterrupted
 from connectors.http import HttpSender
 from connectors.ratelimit import TokenBucket
 from connectors.records import Action, Record, RecordOutcome, outcome_for
@@ -61,7 +61,6 @@ class BaseConnector:
             self.default_batch_size, self.max_batch_size
         )
         self.limiter = TokenBucket(settings.requests_per_second)
-        self.failing_streak = 0  # batches in a row, across deliveries, in which nothing got through
         if self.required_secret:
             self.secrets.require(self.required_secret)  # fail at build time, not mid-run
         self.prepare()
@@ -74,7 +73,7 @@ class BaseConnector:
 
         Raises:
             AuthenticationError: The destination refused the credentials; the run must stop.
-            DestinationUnavailable: `max_failed_batches` batches in a row failed after retries.
+            DestinationUnavailable: `max_failed_requests` requests in a row got no answer.
             ConfigurationError: The action or configuration is unusable.
         """
         if action not in ACTIONS:
@@ -98,21 +97,7 @@ class BaseConnector:
                 raise
             log_batch(self.settings.name, action, results)
             outcomes.extend(results)
-            self._watch_for_outage(results, outcomes)
         return outcomes
-
-    def _watch_for_outage(self, results: list[RecordOutcome], outcomes: list[RecordOutcome]):
-        """Stop once `max_failed_batches` batches in a row got nothing through."""
-        if not results:
-            return
-        failed = all(outcome.status == "failed" for outcome in results)
-        self.failing_streak = self.failing_streak + 1 if failed else 0
-        if self.failing_streak >= self.settings.max_failed_batches:
-            error = DestinationUnavailable(
-                self.settings.name, self.failing_streak, results[-1].reason or "no reason given"
-            )
-            error.completed = outcomes
-            raise error
 
     def start(self, action: Action, records: Sequence[Record]) -> None:
         """Hook called once before the batches of one delivery (e.g. to open a session)."""

@@ -5,7 +5,7 @@ ConnectorError                    anything a connector raises on purpose
 ├── ConfigurationError            a destination entry or secret is missing or wrong; fix config
 ├── DeliveryInterrupted           the delivery stops; outcomes so far ride on `completed`
 │   ├── AuthenticationError       401/403: the credentials were refused
-│   └── DestinationUnavailable    batch after batch failed even after retries: it is down
+│   └── DestinationUnavailable    request after request got no answer, retries and all
 └── DeliveryError                 a request could not be completed (internal to a batch)
     ├── RetriesExhausted          429/5xx/timeouts persisted past the retry budget -> `failed`
     └── RequestRejected           another 4xx: this batch is refused -> bisected, then `rejected`
@@ -62,16 +62,16 @@ class AuthenticationError(DeliveryInterrupted):
 
 
 class DestinationUnavailable(DeliveryInterrupted):
-    """Several batches in a row failed even after their retries.
+    """Several requests in a row got no answer even after their retries.
 
-    The destination is down or overloaded; grinding through every remaining batch would only
-    spend each one's retry budget. The rest waits for the next run.
+    The destination is down, unreachable or overloaded; grinding through every remaining
+    request would only spend each one's retry budget. The rest waits for the next run.
     """
 
-    def __init__(self, destination: str, batches: int, last_reason: str):
+    def __init__(self, destination: str, requests: int, last_reason: str):
         super().__init__(
-            f"destination '{destination}' looks unavailable: {batches} batches in a row failed "
-            f"after retries (last: {last_reason}); the rest is left for the next run"
+            f"destination '{destination}' looks unavailable: {requests} requests in a row got "
+            f"no answer after retries (last: {last_reason}); the rest is left for the next run"
         )
         self.destination = destination
 

@@ -13,7 +13,12 @@ from typing import Any
 
 import httpx
 
-from connectors.errors import AuthenticationError, RequestRejected, RetriesExhausted
+from connectors.errors import (
+    AuthenticationError,
+    DestinationUnavailable,
+    RequestRejected,
+    RetriesExhausted,
+)
 from connectors.ratelimit import TokenBucket
 from connectors.retry import backoff_seconds, is_authentication_status, is_retriable_status
 from connectors.settings import DestinationSettings, Secrets
@@ -43,6 +48,9 @@ class HttpSender:
         self.settings = settings
         self._secrets = secrets
         self._sleep = sleep
+        # Requests in a row that got no answer even after their retries. While it is above zero
+        # the destination looks down, so each further request gets a single try.
+        self.unanswered_streak = 0
         self._client = httpx.Client(
             transport=transport,
             timeout=settings.timeout_seconds,
@@ -75,8 +83,9 @@ class HttpSender:
             AuthenticationError: On 401/403.
             RequestRejected: On any other non-retriable 4xx.
             RetriesExhausted: When retriable failures outlast `max_retries`.
+            DestinationUnavailable: When `max_failed_requests` requests in a row did.
         """
-        attempts = self.settings.max_retries + 1
+        attempts = 1 if self.unanswered_streak else self.settings.max_retries + 1
         last_problem = ""
         for attempt in range(1, attempts + 1):
             if limiter is not None:
@@ -91,7 +100,10 @@ class HttpSender:
             else:
                 status = response.status_code
                 if 200 <= status < 300 or (accept_status is not None and accept_status(status)):
+                    self.unanswered_streak = 0
                     return response
+                if not is_retriable_status(status):
+                    self.unanswered_streak = 0  # a refusal is an answer: the destination is up
                 if is_authentication_status(status) or (
                     is_auth_failure is not None and is_auth_failure(response)
                 ):
@@ -118,6 +130,9 @@ class HttpSender:
                 wait,
             )
             self._sleep(wait)
+        self.unanswered_streak += 1
+        if self.unanswered_streak >= self.settings.max_failed_requests:
+            raise DestinationUnavailable(self.settings.name, self.unanswered_streak, last_problem)
         raise RetriesExhausted(f"gave up after {attempts} attempts: {last_problem}")
 
     def detail(self, response: httpx.Response) -> str:

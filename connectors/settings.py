@@ -17,7 +17,7 @@ LIMIT_FIELDS = (
     "timeout_seconds",
     "max_backoff_seconds",
     "initial_backoff_seconds",
-    "max_failed_batches",
+    "max_failed_requests",
 )
 
 
@@ -35,7 +35,8 @@ class DestinationSettings:
         timeout_seconds: Per-request timeout.
         max_backoff_seconds: Cap on any single wait, `Retry-After` included.
         initial_backoff_seconds: First backoff; doubles with each retry.
-        max_failed_batches: Consecutive batches failing even after retries that stop a run.
+        max_failed_requests: Requests in a row without an answer, retries and all, that stop
+            a delivery; after the first, each further request gets a single try.
         options: Per-type options (e.g. Meta `api_version`).
     """
 
@@ -48,7 +49,7 @@ class DestinationSettings:
     timeout_seconds: float = 30.0
     max_backoff_seconds: float = 60.0
     initial_backoff_seconds: float = 0.5
-    max_failed_batches: int = 3
+    max_failed_requests: int = 3
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -65,7 +66,7 @@ class DestinationSettings:
         self._check_number("timeout_seconds", self.timeout_seconds)
         self._check_number("max_backoff_seconds", self.max_backoff_seconds, minimum=0)
         self._check_number("initial_backoff_seconds", self.initial_backoff_seconds, minimum=0)
-        self._check_number("max_failed_batches", self.max_failed_batches, whole=True, minimum=1)
+        self._check_number("max_failed_requests", self.max_failed_requests, whole=True, minimum=1)
 
     def _check_number(
         self,

@@ -93,25 +93,38 @@ def test_a_destination_that_stays_slow_leaves_records_failed(webhook_for, sandbo
     assert "timed out" in outcomes[0].reason
 
 
-def test_a_destination_that_fails_batch_after_batch_stops_the_delivery(webhook_for, sandbox):
+def test_a_destination_that_stops_answering_stops_the_delivery(webhook_for, sandbox):
     sandbox.server_error(count=1000, status=503)
-    connector = webhook_for(batch_size=2, max_retries=1, max_failed_batches=3)
+    connector = webhook_for(batch_size=2, max_retries=2, max_failed_requests=3)
 
-    with pytest.raises(DestinationUnavailable, match="3 batches in a row failed") as raised:
+    with pytest.raises(DestinationUnavailable, match="3 requests in a row") as raised:
         connector.deliver("add", people(20))
 
-    # Three batches of two were tried (two requests each) and recorded; the rest never sent.
-    assert [outcome.key for outcome in raised.value.completed] == [f"p{i}" for i in range(6)]
+    # The first batch spent its retries; the next two got one try each, and nothing more was
+    # sent. The two answered batches are kept as failed, to be retried by the next run.
+    assert len(sandbox.requests("webhook")) == 3 + 1 + 1
+    assert [outcome.key for outcome in raised.value.completed] == [f"p{i}" for i in range(4)]
     assert {outcome.status for outcome in raised.value.completed} == {"failed"}
-    assert len(sandbox.requests("webhook")) == 6
 
 
-def test_a_batch_that_gets_through_resets_the_outage_count(webhook_for, sandbox):
-    connector = webhook_for(batch_size=1, max_retries=0, max_failed_batches=2)
+def test_an_unreachable_destination_is_given_up_on_quickly(settings_for):
+    connector = build_connector(
+        settings_for("webhook", endpoint="http://127.0.0.1:9/webhook", batch_size=1),
+        "crm",
+        {"signing_secret": SECRET},
+    )
+    started = time.monotonic()
+    with pytest.raises(DestinationUnavailable, match="ConnectError"):
+        connector.deliver("add", people(1000))
+    assert time.monotonic() - started < 5
+
+
+def test_an_answer_resets_the_outage_count(webhook_for, sandbox):
+    connector = webhook_for(batch_size=1, max_retries=0, max_failed_requests=2)
     sandbox.server_error(count=1, status=503)
-    first = connector.deliver("add", people(2))  # p0 fails, p1 gets through
+    first = connector.deliver("add", people(2))  # p0 gets no answer, p1 gets through
     sandbox.server_error(count=1, status=503)
-    second = connector.deliver("add", people(2))  # again one failure, not two in a row
+    second = connector.deliver("add", people(2))  # again one miss, not two in a row
 
     assert [o.status for o in first + second] == ["failed", "acknowledged"] * 2
 
