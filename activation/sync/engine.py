@@ -151,6 +151,14 @@ def run_sync(
             consume_approval(connection, sync.name, run_id)  # one approval releases one run
         report.remaining = summarize_plan(connection, sync.name).planned
         report.status = "partial" if report.remaining else "succeeded"
+        delivered = sum(report.count(name) for name in ("added", "updated", "removed"))
+        if report.count("failed") and not delivered:
+            # Nothing got through: an outage, not a partial success. Say so loudly.
+            report.status = "failed"
+            report.message = (
+                f"nothing was delivered: {report.count('failed')} rows failed and stay pending "
+                "(reasons in activation.sync_rejections)"
+            )
         report.duration_seconds = time.monotonic() - started
         runlog.record_run(connection, report, started_at_monotonic=started)
         return report

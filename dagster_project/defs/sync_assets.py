@@ -153,6 +153,10 @@ def build_sync_asset(sync: SyncConfig) -> dg.AssetsDefinition:
                 asset_key=plan_asset_key(sync.name), metadata={"pending": report.remaining or 0}
             )
         )
+        if report.status == "failed":
+            raise dg.Failure(
+                description=f"{sync.name}: {report.message}", metadata=report.as_metadata()
+            )
         undelivered = report.count("invalid") + report.count("rejected") + report.count("failed")
         yield dg.MaterializeResult(
             metadata=report.as_metadata(),

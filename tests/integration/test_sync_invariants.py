@@ -259,3 +259,34 @@ def test_a_sync_with_nothing_to_send_needs_no_credentials(project, monkeypatch):
     run = last_run(project, EMAIL_SYNC)
     assert (run["status"], run["planned"], run["added"]) == ("succeeded", 0, 0)
     assert len(project.sandbox.requests()) == requests_before
+
+
+def test_a_run_that_delivers_nothing_fails_loudly_instead_of_reporting_partial(project):
+    expected = consented_member_emails(project, "win_back", "email")
+    project.sandbox.fail_records(sorted(expected), service="klaviyo")
+
+    outage = project.sync(EMAIL_SYNC)
+
+    assert not outage.success and not materialized(outage, ["syncs", EMAIL_SYNC])
+    run = last_run(project, EMAIL_SYNC)
+    assert (run["status"], run["added"], run["failed"]) == ("failed", 0, len(expected))
+    # Klaviyo takes one profile request per person, so the outage also trips the breaker.
+    assert "nothing was delivered" in run["message"] or "looks unavailable" in run["message"]
+
+    project.sandbox.clear_faults()
+    assert project.sync(EMAIL_SYNC).success
+    assert klaviyo_emails(project, LIST) == expected
+
+
+def test_a_destination_answering_retry_for_every_row_fails_the_run(project):
+    crm_sync = "win_back_crm"
+    expected = consented_member_emails(project, "win_back", "email")
+    project.sandbox.retry_records(sorted(expected), service="webhook")
+
+    outage = project.sync(crm_sync)
+
+    assert not outage.success
+    run = last_run(project, crm_sync)
+    assert (run["status"], run["added"], run["failed"]) == ("failed", 0, len(expected))
+    assert run["message"].startswith("nothing was delivered: ")
+    assert ledger_profiles(project, crm_sync) == set()
