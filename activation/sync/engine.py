@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from activation.config import SyncConfig
 from activation.sync import runlog
+from activation.sync.binding import check_binding
 from activation.sync.definitions import (
     definition_row,
     register_sync_definitions,
@@ -132,6 +133,7 @@ def run_sync(
                 )
         else:
             register_sync_definitions(connection, [sync], replace_all=False)
+        check_binding(connection, sync, dry_run=dry_run)
         plan = freeze_plan(connection, sync.name)
         report.planned = plan.planned
         report.planned_by_action = dict(plan.counts)

@@ -10,6 +10,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from activation.config import SyncConfig
 from activation.sync import RemovalGuardHeld, run_sync, summarize_plan
+from activation.sync.binding import SyncRetargeted
 from activation.sync.definitions import register_sync_definitions
 from activation.sync.guard import decide
 from activation.sync.plan import sample_plan
@@ -143,7 +144,7 @@ def build_sync_asset(sync: SyncConfig) -> dg.AssetsDefinition:
                 warehouse_path=warehouse.resolved_path(),
                 run_id=context.run.run_id,
             )
-        except RemovalGuardHeld as held:
+        except (RemovalGuardHeld, SyncRetargeted) as held:
             raise dg.Failure(description=str(held)) from None
         context.log.info(report.summary_line())
         # What is still pending (rows that failed or were refused) tells the freshness sensor

@@ -57,6 +57,13 @@
         recorded_at timestamptz
     );
 
+    create table if not exists activation.sync_bindings (
+        sync_id varchar primary key,
+        destination varchar,
+        target varchar,
+        bound_at timestamptz
+    );
+
     create table if not exists activation.removal_approvals (
         sync_id varchar,
         approved_removals bigint,

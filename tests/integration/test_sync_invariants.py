@@ -290,3 +290,32 @@ def test_a_destination_answering_retry_for_every_row_fails_the_run(project):
     assert (run["status"], run["added"], run["failed"]) == ("failed", 0, len(expected))
     assert run["message"].startswith("nothing was delivered: ")
     assert ledger_profiles(project, crm_sync) == set()
+
+
+def test_a_sync_pointed_at_another_list_is_refused_while_its_ledger_holds_people(
+    project, monkeypatch
+):
+    import dataclasses
+
+    from activation.sync import run_sync
+    from activation.sync.binding import SyncRetargeted
+    from dagster_project.project import configured_syncs
+
+    project.sync(EMAIL_SYNC)
+    held = ledger_profiles(project, EMAIL_SYNC)
+    [sync] = [sync for sync in configured_syncs() if sync.name == EMAIL_SYNC]
+    moved = dataclasses.replace(sync, target="another-list")
+    requests_before = len(project.sandbox.requests())
+
+    for dry_run in (True, False):
+        try:
+            run_sync(moved, warehouse_path=project.warehouse, run_id="moved", dry_run=dry_run)
+        except SyncRetargeted as refusal:
+            message = str(refusal)
+        else:
+            raise AssertionError("a retargeted sync was run")
+        assert f"holds {len(held)} people" in message and "'win-back'" in message
+
+    assert len(project.sandbox.requests()) == requests_before
+    assert ledger_profiles(project, EMAIL_SYNC) == held
+    assert last_run(project, EMAIL_SYNC)["status"] == "failed"

@@ -1,0 +1,76 @@
+"""Which destination and target each sync's ledger rows were delivered to.
+
+The ledger is keyed by sync name. If a sync's declaration is edited to point at another
+destination or target, its ledger rows would describe the wrong place: the new destination would
+be treated as already holding everyone, and the old one would keep its members with nobody
+managing them. So the first delivery binds a sync to its destination and target, and a sync whose
+binding no longer matches its declaration is refused while its ledger holds anyone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from activation.sync.warehouse import LEDGER_TABLE
+
+if TYPE_CHECKING:
+    from activation.config import SyncConfig
+
+BINDINGS_TABLE = "activation.sync_bindings"
+
+
+class SyncRetargeted(RuntimeError):
+    """A sync now points somewhere other than where its ledger rows were delivered."""
+
+
+def check_binding(
+    connection: duckdb.DuckDBPyConnection, sync: SyncConfig, *, dry_run: bool = False
+) -> None:
+    """Refuse a retargeted sync that still holds people; otherwise record its binding.
+
+    Raises:
+        SyncRetargeted: The declaration names another destination or target than the one the
+            ledger's rows for this sync were delivered to.
+    """
+    if not dry_run:
+        connection.execute(
+            f"create table if not exists {BINDINGS_TABLE} (sync_id varchar primary key, "
+            "destination varchar, target varchar, bound_at timestamptz)"
+        )
+    elif not _bindings_exist(connection):
+        return
+    bound = connection.execute(
+        f"select destination, target from {BINDINGS_TABLE} where sync_id = ?", [sync.name]
+    ).fetchone()
+    declared = (sync.destination.name, sync.target)
+    if bound is not None and tuple(bound) != declared:
+        held = connection.execute(
+            f"select count(*) from {LEDGER_TABLE} where sync_id = ?", [sync.name]
+        ).fetchone()[0]
+        if held:
+            raise SyncRetargeted(
+                f"sync {sync.name!r} now points at destination {declared[0]!r}, target "
+                f"{declared[1]!r}, but the ledger holds {held} people it delivered to "
+                f"{bound[0]!r}, target {bound[1]!r}. Sending on would treat the new place as "
+                "already holding them and leave them unmanaged in the old one. Point the sync "
+                "back, or declare the new destination as a new sync (a new name starts an empty "
+                "ledger) and retire the old one deliberately."
+            )
+    if not dry_run:
+        connection.execute(
+            f"insert or replace into {BINDINGS_TABLE} values (?, ?, ?, now())",
+            [sync.name, *declared],
+        )
+
+
+def _bindings_exist(connection: duckdb.DuckDBPyConnection) -> bool:
+    schema, table = BINDINGS_TABLE.split(".")
+    return bool(
+        connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
