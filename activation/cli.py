@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 import uuid
 
@@ -37,6 +38,13 @@ def preview(arguments: argparse.Namespace) -> int:
     print(json.dumps(report.as_metadata(), indent=2))
     with connect(default_warehouse_path(), read_only=True) as connection:
         print(json.dumps(sample_plan(connection, sync.name), indent=2))
+        [(evaluated_at,)] = connection.execute(
+            "select strftime(evaluated_at, '%Y-%m-%dT%H:%M:%SZ') from main.audience_clock"
+        ).fetchall()
+    print(
+        f"This is the plan of the last dbt build, with audiences evaluated at {evaluated_at}; "
+        "data landed since then is not in it until the next build."
+    )
     return 0
 
 
@@ -133,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return arguments.handler(arguments)
+    except BrokenPipeError:
+        # The reader went away (`activation runs | head`); that is not an error. Point stdout
+        # at /dev/null so the flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2

@@ -380,14 +380,15 @@ def _parse_sync(
     fields = entry.get("fields") or {}
     if not isinstance(fields, dict):
         raise ConfigError(where, f"{prefix}.fields", "must be a mapping", "write field: trait")
+    traits = [column for column in columns if column != "profile_id"]
     for field_name, trait in fields.items():
         if columns and trait not in columns:
+            documented = f"map to one of {', '.join(traits)}, or " if traits else ""
             raise ConfigError(
                 where,
                 f"{prefix}.fields.{field_name}",
-                f"{trait!r} is not a column of {audience}",
-                f"map to one of {', '.join(c for c in columns if c != 'profile_id')} "
-                f"(or document the column in {where})",
+                f"{trait!r} is not a documented column of {audience}",
+                f"{documented}list {trait!r} under the model's `columns:` in {where}",
             )
     guard = entry.get("removal_guard") or {}
     threshold = guard.get("max_share", DEFAULT_REMOVAL_THRESHOLD)
