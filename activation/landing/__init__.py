@@ -1,6 +1,6 @@
 """Landing files per the landing contract: the online-retail loader, synthetic data, OTTO events."""
 
-from activation.landing.contract import TABLES, validate_landing
+from activation.landing.contract import TABLES, LandingCheck, check_landing, validate_landing
 from activation.landing.online_retail import (
     LandingReport,
     SourceDataMissingError,
@@ -13,8 +13,10 @@ from activation.landing.synthetic import generate_synthetic, generate_synthetic_
 
 __all__ = [
     "TABLES",
+    "LandingCheck",
     "LandingReport",
     "SourceDataMissingError",
+    "check_landing",
     "default_source_dir",
     "generate_synthetic",
     "generate_synthetic_day",

@@ -6,7 +6,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from activation.landing.contract import validate_landing
+from activation.landing.contract import check_landing
 from activation.sync.definitions import register_sync_definitions
 from activation.sync.plan import summarize_plan
 from activation.sync.warehouse import connect
@@ -71,7 +71,10 @@ def _check_landing_contract(context: dg.AssetExecutionContext) -> None:
     otherwise read as NULLs in it (a profiles file without `email` empties everyone's email).
     """
     folder = landing_dir()
-    problems = validate_landing(folder)
+    check = check_landing(folder)
+    for line in check.warnings:
+        context.log.warning(line)
+    problems = check.problems
     if problems:
         raise dg.Failure(
             description=f"the landing folder {folder} breaks the landing contract "
