@@ -4,6 +4,13 @@ Update is a no-op that is acknowledged without a request: the audience holds onl
 identifiers, so there are no traits to change, and re-adding under a changed email would leave
 the old hash behind with nothing recorded to remove it by. The ledger keeps the identifiers it
 recorded on add (the outcome carries none).
+
+A row is acknowledged only when Meta's answer accounts for it. `num_received` counts the rows
+Meta read from the request, invalid ones included, and `invalid_entry_samples` names invalid
+rows by hashed value. A 2xx whose body is not JSON, lacks `num_received`, or counts fewer rows
+than were sent confirms nothing: Meta does not say which rows are missing, so every row of that
+request is `failed` and sent again next run. When `num_invalid_entries` exceeds the rows the
+samples name, the request is split and resent until each invalid row is rejected by itself.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from connectors.base import BaseConnector
+from connectors.errors import RequestRejected, RetriesExhausted
 from connectors.identifiers import hash_or_empty, normalize_email, normalize_phone
 from connectors.records import Action, Record, RecordOutcome, acknowledged, outcome_for
 from connectors.webhook import canonical_json
@@ -83,7 +91,7 @@ class MetaCustomAudienceConnector(BaseConnector):
         return super().deliver_chunk(action, batch)
 
     def send_batch(self, action: Action, batch: Sequence[Record]) -> list[RecordOutcome]:
-        """Send one request of the session and map invalid-entry samples back to records."""
+        """Send one request of the session; a row counts only when the answer accounts for it."""
         hashes = [self.hashed_identifiers(action, record) for record in batch]
         self._session["batch_seq"] += 1
         session = {
@@ -111,27 +119,61 @@ class MetaCustomAudienceConnector(BaseConnector):
             limiter=self.limiter,
             is_auth_failure=_is_invalid_token,
         )
-        samples = _invalid_samples(response)
+        invalid_count, samples = _read_receipt(response, sent=len(batch))
+        problems = [
+            next((samples[value] for value in row.values() if value in samples), None)
+            for row in hashes
+        ]
+        named = sum(problem is not None for problem in problems)
+        if invalid_count > named:
+            # Some invalid rows are not named. Refusing the request makes the shared machinery
+            # split it and resend the halves (adding or removing twice changes nothing at Meta)
+            # until every invalid row stands alone and is rejected by itself.
+            raise RequestRejected(
+                response.status_code,
+                f"Meta counted {invalid_count} invalid rows (num_invalid_entries) but named only "
+                f"{named} in invalid_entry_samples",
+            )
         outcomes = []
-        for record, row in zip(batch, hashes, strict=True):
-            problem = next((samples[value] for value in row.values() if value in samples), None)
-            if problem is None:
-                outcomes.append(acknowledged(record, row if action == "add" else None))
-            else:
+        for record, row, problem in zip(batch, hashes, problems, strict=True):
+            if problem is not None:
                 outcomes.append(outcome_for(record, "rejected", self.secrets.redact(problem)))
+            else:
+                outcomes.append(acknowledged(record, row if action == "add" else None))
         return outcomes
 
 
-def _invalid_samples(response: httpx.Response) -> dict[str, str]:
-    """`invalid_entry_samples` as {hashed value: reason}; the response may omit it."""
+def _read_receipt(response: httpx.Response, *, sent: int) -> tuple[int, dict[str, str]]:
+    """`num_invalid_entries` and `invalid_entry_samples` ({hashed value: reason}) of a 2xx.
+
+    Raises:
+        RetriesExhausted: The answer does not account for all `sent` rows. Meta never says which
+            rows are missing, so no row of the request counts as confirmed.
+    """
+    unconfirmed = "so no row of the request was confirmed"
+    answered = f"Meta answered HTTP {response.status_code}"
     try:
         body = response.json()
     except ValueError:
-        return {}
-    samples = body.get("invalid_entry_samples") if isinstance(body, dict) else None
+        raise RetriesExhausted(f"{answered} with a body that is not JSON, {unconfirmed}") from None
+    received = body.get("num_received") if isinstance(body, dict) else None
+    if not _is_count(received):
+        raise RetriesExhausted(f"{answered} without a num_received count, {unconfirmed}")
+    if received < sent:
+        raise RetriesExhausted(
+            f"{answered} with num_received {received} for {sent} rows sent and did not say which "
+            f"are missing, {unconfirmed}"
+        )
+    invalid = body.get("num_invalid_entries")
+    samples = body.get("invalid_entry_samples")
     if not isinstance(samples, dict):
-        return {}
-    return {str(value): str(reason) for value, reason in samples.items()}
+        samples = {}
+    named = {str(value): str(reason) for value, reason in samples.items() if value}
+    return (invalid if _is_count(invalid) else 0), named
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _is_invalid_token(response: httpx.Response) -> bool:

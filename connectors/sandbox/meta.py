@@ -1,4 +1,8 @@
-"""A fake Meta custom audience `/users` edge: hashed rows in, counts and samples out."""
+"""A fake Meta custom audience `/users` edge: hashed rows in, counts and samples out.
+
+`num_received` counts every row read from the request, invalid ones included; the invalid ones
+are counted again in `num_invalid_entries` and named in `invalid_entry_samples`.
+"""
 
 from __future__ import annotations
 
@@ -51,14 +55,14 @@ def handle(state: SandboxState, request: SandboxRequest) -> SandboxResponse:
         return _error(503, 2, "Service temporarily unavailable.")
     refused = state.faults.matching("reject_records", SERVICE, forms)
     samples: dict[str, str] = {}
-    received = 0
+    invalid = 0
     audience_id = match["audience_id"]
     for index, row in enumerate(rows):
         reason = refused.get(index) or _row_problem(row)
         if reason:
             samples[next((value for value in row if value), f"row {index}")] = reason
+            invalid += 1
             continue
-        received += 1
         member = dict(zip(schema, row, strict=True))  # keyed by Meta's column names
         member_id = "|".join(f"{name}={value}" for name, value in sorted(member.items()) if value)
         if request.method == "POST":
@@ -71,8 +75,8 @@ def handle(state: SandboxState, request: SandboxRequest) -> SandboxResponse:
         {
             "audience_id": audience_id,
             "session_id": session.get("session_id"),
-            "num_received": received,
-            "num_invalid_entries": len(rows) - received,
+            "num_received": len(rows),
+            "num_invalid_entries": invalid,
             "invalid_entry_samples": samples,
         },
     )

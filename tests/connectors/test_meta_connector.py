@@ -170,3 +170,123 @@ def test_graph_api_invalid_token_errors_sent_as_400_stop_the_run(settings_for):
     )
     with pytest.raises(AuthenticationError):
         connector.deliver("add", people(1))
+
+
+def meta_answering(settings_for, answer, **overrides):
+    """A connector whose every request gets `answer(request)` back."""
+    return build_connector(
+        settings_for("meta_custom_audience", endpoint="http://127.0.0.1:9/meta", **overrides),
+        AUDIENCE_ID,
+        {"access_token": TOKEN},
+        transport=httpx.MockTransport(answer),
+    )
+
+
+def users_answer(received: int, invalid: int = 0, samples: dict | None = None) -> dict:
+    return {
+        "audience_id": AUDIENCE_ID,
+        "session_id": 1,
+        "num_received": received,
+        "num_invalid_entries": invalid,
+        "invalid_entry_samples": samples or {},
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "lacking"),
+    [
+        (202, b"", "a body that is not JSON"),
+        (200, b"OK", "a body that is not JSON"),
+        (200, b'["ok"]', "without a num_received count"),
+        (200, b'{"audience_id": "1", "session_id": 1}', "without a num_received count"),
+        (200, b'{"num_received": "364"}', "without a num_received count"),
+        (200, json.dumps(users_answer(received=363)).encode(), "num_received 363 for 364 rows"),
+    ],
+    ids=["empty-202", "plain-text", "json-list", "no-count", "count-as-text", "short-count"],
+)
+def test_a_2xx_that_does_not_account_for_every_row_confirms_none_of_them(
+    settings_for, status, body, lacking
+):
+    connector = meta_answering(settings_for, lambda request: httpx.Response(status, content=body))
+    outcomes = connector.deliver("add", people(364))
+    assert len(outcomes) == 364
+    assert {o.status for o in outcomes} == {"failed"}
+    assert all(o.identifiers is None for o in outcomes)
+    assert lacking in outcomes[0].reason
+    assert f"HTTP {status}" in outcomes[0].reason
+    assert "no row of the request was confirmed" in outcomes[0].reason
+
+
+def test_a_removal_answered_with_an_empty_202_stays_pending(settings_for):
+    connector = meta_answering(settings_for, lambda request: httpx.Response(202))
+    recorded = {"email_sha256": sha256_hex("person0@example.com"), "phone_sha256": ""}
+    (outcome,) = connector.deliver("remove", [Record("p0", recorded, {})])
+    assert outcome.status == "failed"
+    assert "not JSON" in outcome.reason
+
+
+def test_only_the_requests_that_are_not_accounted_for_fail(settings_for):
+    def every_other(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if body["session"]["batch_seq"] % 2:
+            return httpx.Response(200, json=users_answer(received=len(body["payload"]["data"])))
+        return httpx.Response(202)
+
+    connector = meta_answering(settings_for, every_other, batch_size=2)
+    outcomes = {o.key: o.status for o in connector.deliver("add", people(6))}
+    assert outcomes == {
+        "p0": "acknowledged",
+        "p1": "acknowledged",
+        "p2": "failed",
+        "p3": "failed",
+        "p4": "acknowledged",
+        "p5": "acknowledged",
+    }
+
+
+@pytest.mark.parametrize("received", [3, 7], ids=["this-request", "session-so-far"])
+def test_a_count_covering_every_row_acknowledges_them_with_their_hashes(settings_for, received):
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=users_answer(received=received))
+
+    outcomes = meta_answering(settings_for, answer).deliver("add", people(3))
+    assert [o.status for o in outcomes] == ["acknowledged"] * 3
+    assert outcomes[0].identifiers == {
+        "email_sha256": sha256_hex("person0@example.com"),
+        "phone_sha256": "",
+    }
+
+
+def test_invalid_rows_the_samples_do_not_name_are_isolated_by_splitting(settings_for):
+    named = sha256_hex("person1@example.com")
+    unnamed = sha256_hex("person2@example.com")
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        rows = [row[0] for row in json.loads(request.content)["payload"]["data"]]
+        invalid = sum(value in (named, unnamed) for value in rows)
+        samples = {named: "not a valid hash"} if named in rows else {}
+        return httpx.Response(200, json=users_answer(len(rows), invalid, samples))
+
+    outcomes = {o.key: o for o in meta_answering(settings_for, answer).deliver("add", people(4))}
+    assert {key: o.status for key, o in outcomes.items()} == {
+        "p0": "acknowledged",
+        "p1": "rejected",
+        "p2": "rejected",
+        "p3": "acknowledged",
+    }
+    assert outcomes["p1"].reason == "not a valid hash"
+    assert "counted 1 invalid rows" in outcomes["p2"].reason
+    assert "named only 0" in outcomes["p2"].reason
+
+
+def test_the_sandbox_counts_invalid_rows_among_the_rows_received(sandbox_url, sandbox):
+    sandbox.reject_records(["person1@example.com"], service="meta", reason="not a valid hash")
+    rows = [[sha256_hex(f"person{i}@example.com"), ""] for i in range(3)]
+    response = httpx.post(
+        f"{sandbox_url}/meta/v21.0/{AUDIENCE_ID}/users",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        json={"payload": {"schema": ["EMAIL_SHA256", "PHONE_SHA256"], "data": rows}},
+    )
+    answer = response.json()
+    assert (answer["num_received"], answer["num_invalid_entries"]) == (3, 1)
+    assert answer["invalid_entry_samples"] == {rows[1][0]: "not a valid hash"}

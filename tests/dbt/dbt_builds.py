@@ -54,8 +54,12 @@ def run_dbt(
     warehouse: Path,
     time_zone: str = "UTC",
     variables: dict | None = None,
+    project_dir: Path = DBT_PROJECT_DIR,
 ) -> Build:
-    """Run one dbt command against `landing` and `warehouse` and return what it did."""
+    """Run one dbt command against `landing` and `warehouse` and return what it did.
+
+    `project_dir` defaults to the repository's dbt project; a test may pass a changed copy.
+    """
     work = warehouse.parent / f"dbt-{warehouse.stem}"
     environment = {
         **os.environ,
@@ -67,12 +71,12 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_PARTIAL_PARSE": "false",
     }
-    command = [str(DBT_EXECUTABLE), *arguments, "--profiles-dir", str(DBT_PROJECT_DIR)]
+    command = [str(DBT_EXECUTABLE), *arguments, "--profiles-dir", str(project_dir)]
     if variables:
         command += ["--vars", json.dumps(variables)]
     completed = subprocess.run(
         command,
-        cwd=DBT_PROJECT_DIR,
+        cwd=project_dir,
         env=environment,
         capture_output=True,
         text=True,
