@@ -7,6 +7,7 @@ nothing new must send nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -96,8 +97,13 @@ def _describe(report) -> str:
 
 def run_and_summarize(warehouse: Path, title: str) -> list:
     """Run the whole Dagster job and print the per-sync counts."""
+    dbt_log = warehouse.parent / "dbt.log"
     with step(f"{title}: dbt build, plans and syncs through Dagster"):
-        result = run_job("activation_job")
+        # dbt's own lines go to a file (and to the Dagster instance); the engine's progress
+        # lines keep the console, through the handler set up in main().
+        with dbt_log.open("a") as log, contextlib.redirect_stdout(log):
+            result = run_job("activation_job")
+        say(f"    dbt's log: {dbt_log}")
     rows = sync_runs(warehouse, result.run_id)
     say(format_sync_table(rows))
     failures = [
