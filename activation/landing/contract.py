@@ -145,7 +145,8 @@ def check_landing(landing_dir: Path | str) -> LandingCheck:
 
     A problem is a missing table, or a batch file that is empty, unreadable, lacks a required
     column, or holds a column whose type the contract does not accept. A warning is a file
-    in a table folder that nothing reads because of its suffix.
+    in a table folder that nothing reads because of its suffix, or an entry of the landing
+    folder that is not a table of the contract (e.g. a misspelt `customers/`).
     """
     problems, warnings = [], []
     with duckdb.connect() as connection:
@@ -163,6 +164,13 @@ def check_landing(landing_dir: Path | str) -> LandingCheck:
                 f"{table}: ignored {path}: only *.parquet and *.jsonl files are read"
                 for path in ignored_files(landing_dir, table)
             )
+    root = Path(landing_dir)
+    if root.is_dir():
+        warnings.extend(
+            f"ignored {path}: not a table of the landing contract ({', '.join(TABLES)})"
+            for path in sorted(root.iterdir())
+            if path.name not in TABLES and not path.name.startswith(".")
+        )
     return LandingCheck(problems, warnings)
 
 

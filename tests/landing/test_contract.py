@@ -188,3 +188,13 @@ def test_a_file_with_another_suffix_is_a_warning_that_does_not_fail_the_check(la
     assert check.warnings == [
         f"consent: ignored {stray}: only *.parquet and *.jsonl files are read"
     ]
+
+
+def test_a_folder_that_is_not_a_contract_table_is_a_warning(landing):
+    misspelt = landing / "customers"
+    misspelt.mkdir()
+    (misspelt / "2026-06-20T000000Z.parquet").write_bytes(b"")
+    check = check_landing(landing)
+    assert check.problems == []
+    assert len(check.warnings) == 1
+    assert check.warnings[0].startswith(f"ignored {misspelt}: not a table of the landing contract")
