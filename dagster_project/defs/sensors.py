@@ -87,6 +87,18 @@ def _latest_pending(instance: dg.DagsterInstance, sync: SyncConfig) -> tuple[int
     return (int(pending.value) if pending is not None else 0), newest.storage_id
 
 
+def _last_attempt_timestamp(instance: dg.DagsterInstance, sync: SyncConfig) -> float | None:
+    """When the sync last delivered, or last failed trying: a failing destination is retried
+    once per freshness target, not on every tick."""
+    key = sync_asset_key(sync.name)
+    stamps = [
+        records[0].timestamp
+        for fetch in (instance.fetch_materializations, instance.fetch_observations)
+        if (records := fetch(key, limit=1).records)
+    ]
+    return max(stamps, default=None)
+
+
 def build_freshness_sensor(syncs: tuple[SyncConfig, ...]) -> dg.SensorDefinition:
     """Runs every sync whose freshness target has lapsed and that has pending changes."""
     watched = [sync for sync in syncs if sync.cadence.freshness_minutes]
@@ -102,9 +114,9 @@ def build_freshness_sensor(syncs: tuple[SyncConfig, ...]) -> dg.SensorDefinition
         due, waiting = [], []
         for sync in watched:
             pending, plan_event = _latest_pending(context.instance, sync)
-            last_sync = context.instance.get_latest_materialization_event(sync_asset_key(sync.name))
+            last_attempt = _last_attempt_timestamp(context.instance, sync)
             age_minutes = (
-                (time.time() - last_sync.timestamp) / 60 if last_sync is not None else float("inf")
+                (time.time() - last_attempt) / 60 if last_attempt is not None else float("inf")
             )
             if pending > 0 and age_minutes >= sync.cadence.freshness_minutes:
                 due.append((sync, plan_event))

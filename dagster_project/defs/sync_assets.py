@@ -116,6 +116,17 @@ def build_plan_asset(sync: SyncConfig) -> dg.AssetsDefinition:
     return plan_asset
 
 
+FAILED_ATTEMPT = "failed_attempt"  # observation metadata the freshness sensor backs off on
+
+
+def _record_failed_attempt(context: dg.AssetExecutionContext, sync: SyncConfig, why: str) -> None:
+    """Note a failed attempt on the sync asset, so the freshness sensor waits a full target
+    before trying again instead of retrying a down destination every minute."""
+    context.log_event(
+        dg.AssetObservation(asset_key=sync_asset_key(sync.name), metadata={FAILED_ATTEMPT: why})
+    )
+
+
 def build_sync_asset(sync: SyncConfig) -> dg.AssetsDefinition:
     """Pushes one sync's plan through its connector."""
 
@@ -146,6 +157,9 @@ def build_sync_asset(sync: SyncConfig) -> dg.AssetsDefinition:
             )
         except (RemovalGuardHeld, SyncRetargeted) as held:
             raise dg.Failure(description=str(held)) from None
+        except Exception as error:
+            _record_failed_attempt(context, sync, f"{type(error).__name__}: {error}")
+            raise
         context.log.info(report.summary_line())
         # What is still pending (rows that failed or were refused) tells the freshness sensor
         # whether this sync needs another run.
@@ -155,6 +169,7 @@ def build_sync_asset(sync: SyncConfig) -> dg.AssetsDefinition:
             )
         )
         if report.status == "failed":
+            _record_failed_attempt(context, sync, report.message or "failed")
             raise dg.Failure(
                 description=f"{sync.name}: {report.message}", metadata=report.as_metadata()
             )

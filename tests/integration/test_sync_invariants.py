@@ -290,6 +290,12 @@ def test_a_destination_answering_retry_for_every_row_fails_the_run(project):
     assert (run["status"], run["added"], run["failed"]) == ("failed", 0, len(expected))
     assert run["message"].startswith("nothing was delivered: ")
     assert ledger_profiles(project, crm_sync) == set()
+    # The failed attempt is on record, so the freshness sensor backs off instead of hammering.
+    import dagster as dg
+
+    [attempt] = project.instance.fetch_observations(dg.AssetKey(["syncs", crm_sync]), 1).records
+    observed = attempt.asset_observation.metadata["failed_attempt"].value
+    assert observed.startswith("nothing was delivered")
 
 
 def test_a_sync_pointed_at_another_list_is_refused_while_its_ledger_holds_people(
