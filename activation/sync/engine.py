@@ -146,11 +146,11 @@ def run_sync(
         if not report.guard.passed:
             report.status = "held"
             report.message = report.guard.describe()
+            consume_approval(connection, sync.name, run_id)  # one given for another plan
             runlog.record_run(connection, report, started_at_monotonic=started)
             raise RemovalGuardHeld(f"{sync.name}: {report.guard.describe()}; approve to release")
         _deliver(connection, sync, report, connector_factory, page_size, on_progress)
-        if report.guard.approved_removals is not None:
-            consume_approval(connection, sync.name, run_id)  # one approval releases one run
+        consume_approval(connection, sync.name, run_id)  # an approval releases one run at most
         report.remaining = summarize_plan(connection, sync.name).planned
         report.status = "partial" if report.remaining else "succeeded"
         delivered = sum(report.count(name) for name in ("added", "updated", "removed"))

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from activation.config import SyncConfig
     from activation.sync.plan import PlanSummary
 
-from activation.sync.warehouse import APPROVALS_TABLE
+from activation.sync.warehouse import APPROVALS_TABLE, PLAN_RELATION
 
 
 class RemovalGuardHeld(RuntimeError):
@@ -45,14 +45,26 @@ class GuardDecision:
         return text
 
 
-def open_approval(connection: duckdb.DuckDBPyConnection, sync_id: str) -> int | None:
-    """The largest unconsumed approval for a sync, if any."""
+def removal_digest(connection: duckdb.DuckDBPyConnection, sync_id: str) -> str:
+    """A fingerprint of exactly who the live plan removes: an approval is for that set."""
     row = connection.execute(
-        f"select max(approved_removals) from {APPROVALS_TABLE} "
-        "where sync_id = ? and consumed_run_id is null",
+        "select md5(coalesce(string_agg(profile_id, chr(10) order by profile_id), '')) "
+        f"from {PLAN_RELATION} where sync_id = ? and action = 'remove'",
         [sync_id],
     ).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+    return str(row[0])
+
+
+def open_approval(
+    connection: duckdb.DuckDBPyConnection, sync_id: str
+) -> tuple[int, str | None] | None:
+    """The newest unconsumed approval for a sync (removals, plan digest), if any."""
+    row = connection.execute(
+        f"select approved_removals, plan_digest from {APPROVALS_TABLE} "
+        "where sync_id = ? and consumed_run_id is null order by approved_at desc limit 1",
+        [sync_id],
+    ).fetchone()
+    return None if row is None else (int(row[0]), row[1])
 
 
 def evaluate_removal_guard(
@@ -76,12 +88,20 @@ def evaluate_removal_guard(
 
 
 def decide(connection: duckdb.DuckDBPyConnection, sync: SyncConfig, summary: PlanSummary):
-    """The guard's decision for a sync's plan, counting any open approval."""
+    """The guard's decision for a sync's plan, counting an open approval given for this plan.
+
+    An approval counts only when the plan removes exactly the people it removed when the
+    approval was given; one given for other removals is ignored (and used up by this run).
+    """
+    approval = open_approval(connection, sync.name)
+    approved = None
+    if approval is not None and approval[1] == removal_digest(connection, sync.name):
+        approved = approval[0]
     return evaluate_removal_guard(
         summary.count("remove"),
         summary.held_by_destination,
         sync.removal_threshold,
-        open_approval(connection, sync.name),
+        approved,
         sync.removal_floor,
     )
 
@@ -130,11 +150,13 @@ def approve_held_plan(
 def approve_removals(
     connection: duckdb.DuckDBPyConnection, sync_id: str, removals: int, approved_by: str
 ) -> None:
-    """Record that a person approved up to `removals` removals for the next run of a sync."""
+    """Record that a person approved the removals the sync's live plan makes now, at most
+    `removals` of them, for its next run."""
     connection.execute(
-        f"insert into {APPROVALS_TABLE} (sync_id, approved_removals, approved_by, approved_at) "
-        "values (?, ?, ?, now())",
-        [sync_id, removals, approved_by],
+        f"insert into {APPROVALS_TABLE} "
+        "(sync_id, approved_removals, approved_by, approved_at, plan_digest) "
+        "values (?, ?, ?, now(), ?)",
+        [sync_id, removals, approved_by, removal_digest(connection, sync_id)],
     )
 
 

@@ -12,7 +12,7 @@ from activation.config import SyncConfig
 from activation.sync import RemovalGuardHeld, run_sync, summarize_plan
 from activation.sync.binding import SyncRetargeted
 from activation.sync.definitions import register_sync_definitions
-from activation.sync.guard import decide
+from activation.sync.guard import consume_approval, decide
 from activation.sync.plan import sample_plan
 from activation.sync.runlog import record_held_run
 from activation.sync.warehouse import connect
@@ -77,6 +77,8 @@ def build_plan_asset(sync: SyncConfig) -> dg.AssetsDefinition:
                 reasons = [f"audience tests failing: {', '.join(failing)}"] if failing else []
                 reasons += [] if decision.passed else [f"removal guard: {decision.describe()}"]
                 record_held_run(connection, sync.name, context.run.run_id, summary, reasons)
+                # An open approval was for some other plan than this held one: it is used up.
+                consume_approval(connection, sync.name, context.run.run_id)
                 # Dagster reports the skipped sync only as "blocked"; the log says by what.
                 context.log.warning(f"{sync.name} is held and sends nothing: {'; '.join(reasons)}")
         finally:

@@ -69,6 +69,9 @@
         approved_removals bigint,
         approved_by varchar,
         approved_at timestamptz,
-        consumed_run_id varchar
+        consumed_run_id varchar,
+        plan_digest varchar
     );
+    -- Warehouses created before approvals were tied to a plan gain the column.
+    alter table activation.removal_approvals add column if not exists plan_digest varchar;
 {% endmacro %}

@@ -140,6 +140,33 @@ def test_an_approval_cannot_wait_for_a_later_mass_removal(project, capsys):
     assert len(ledger_profiles(project, EMAIL_SYNC)) == held_before
 
 
+def test_an_approval_releases_only_the_removals_it_was_given_for(project, capsys):
+    import duckdb
+
+    from activation.cli import main
+
+    project.sync(EMAIL_SYNC)
+    project.rebuild("2000-01-01T00:00:00Z")
+    assert main(["approve", EMAIL_SYNC]) == 0
+    # Who the plan removes changes after the approval (fewer people, so the count still fits).
+    with duckdb.connect(str(project.warehouse)) as connection:
+        connection.execute(
+            "delete from activation.delivery_ledger where profile_id = "
+            "(select min(profile_id) from activation.delivery_ledger where sync_id = ?)",
+            [EMAIL_SYNC],
+        )
+    held_before = ledger_profiles(project, EMAIL_SYNC)
+
+    held = project.sync(EMAIL_SYNC)
+
+    assert check_passed(held, ["sync_plans", EMAIL_SYNC], "removal_guard") is False
+    assert not materialized(held, ["syncs", EMAIL_SYNC])
+    assert ledger_profiles(project, EMAIL_SYNC) == held_before
+    assert project.query(
+        "select count(*) from activation.removal_approvals where consumed_run_id is null"
+    ) == [(0,)]
+
+
 def test_a_dry_run_writes_nothing_and_sends_nothing(project):
     import hashlib
 
