@@ -112,6 +112,7 @@ data/demo/warehouse.duckdb, so to look at the demo's runs:
 def main(argv: list[str] | None = None) -> int:
     import duckdb
 
+    from activation.sync.binding import SyncRetargeted
     from activation.sync.engine import PlanOutOfDate
     from activation.sync.warehouse import WarehouseNotReady, default_warehouse_path
 
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    except (WarehouseNotReady, PlanOutOfDate) as error:
+    except (WarehouseNotReady, PlanOutOfDate, SyncRetargeted) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.Error as error:

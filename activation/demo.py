@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import shutil
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -164,7 +165,21 @@ def check_buyers_left(sandbox, warehouse: Path, buyers: set[str]) -> list[str]:
     return problems
 
 
-def next_steps(landing: Path, warehouse: Path) -> str:
+DEFAULT_SANDBOX_PORT = 8765  # the port destinations.yaml names by default
+
+
+def _sandbox_port() -> int:
+    """8765 when it is free, so the demo's ledger is bound to the address `destinations.yaml`
+    names by default and a sandbox started later on it is the same place; else any free port."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", DEFAULT_SANDBOX_PORT))
+        except OSError:
+            return 0
+    return DEFAULT_SANDBOX_PORT
+
+
+def next_steps(landing: Path, warehouse: Path, sandbox_url: str) -> str:
     """What to type to look at the demo's results and run it from the UI."""
     from connectors.sandbox import DEFAULT_CREDENTIALS
 
@@ -182,7 +197,8 @@ def next_steps(landing: Path, warehouse: Path) -> str:
         "\n  .venv/bin/dagster dev -w workspace.yaml            # the UI, lineage and runs"
         "\nTo run syncs from the UI, start the sandbox (its memberships start empty) and give"
         " it its credentials:"
-        "\n  .venv/bin/python -m connectors.sandbox --port 8765 &"
+        f"\n  .venv/bin/python -m connectors.sandbox --port {sandbox_url.rsplit(':', 1)[1]} &"
+        f"\n  export ACTIVATION_SANDBOX_URL={sandbox_url}  # where the demo's syncs delivered"
         f"\n  export {secrets}"
     )
 
@@ -201,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     engine_log.propagate = False
     today = datetime.now(UTC).date()
     landing, warehouse = prepare_environment(DEMO_DIR)
-    with run_sandbox() as sandbox_url:
+    with run_sandbox(port=_sandbox_port()) as sandbox_url:
         os.environ["ACTIVATION_SANDBOX_URL"] = sandbox_url
         sandbox = SandboxClient(sandbox_url)
         say(f"Sandbox destinations listening on {sandbox_url}")
@@ -230,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         third = run_and_summarize(warehouse, "Run 3 (nothing new)")
         sent = sum(row.added + row.updated + row.removed for row in third)
         say(f"\nRun 3 sent {sent} changes (expected 0).")
-    say(next_steps(landing, warehouse))
+    say(next_steps(landing, warehouse, sandbox_url))
     healthy = bool(first) and bool(second) and bool(converted) and sent == 0 and not problems
     return 0 if healthy else 1
 

@@ -1,10 +1,11 @@
-"""Which destination and target each sync's ledger rows were delivered to.
+"""Which destination, endpoint and target each sync's ledger rows were delivered to.
 
 The ledger is keyed by sync name. If a sync's declaration is edited to point at another
 destination or target, its ledger rows would describe the wrong place: the new destination would
 be treated as already holding everyone, and the old one would keep its members with nobody
-managing them. So the first delivery binds a sync to its destination and target, and a sync whose
-binding no longer matches its declaration is refused while its ledger holds anyone.
+managing them; ids the old account assigned could even name someone else in the new one. So the
+first delivery binds a sync to its destination, endpoint and target, and a sync whose binding no
+longer matches its configuration is refused while its ledger holds anyone.
 """
 
 from __future__ import annotations
@@ -37,32 +38,45 @@ def check_binding(
     if not dry_run:
         connection.execute(
             f"create table if not exists {BINDINGS_TABLE} (sync_id varchar primary key, "
-            "destination varchar, target varchar, bound_at timestamptz)"
+            "destination varchar, target varchar, bound_at timestamptz, endpoint varchar)"
+        )
+        connection.execute(
+            f"alter table {BINDINGS_TABLE} add column if not exists endpoint varchar"
         )
     elif not _bindings_exist(connection):
         return
     bound = connection.execute(
-        f"select destination, target from {BINDINGS_TABLE} where sync_id = ?", [sync.name]
+        f"select destination, endpoint, target from {BINDINGS_TABLE} where sync_id = ?",
+        [sync.name],
     ).fetchone()
-    declared = (sync.destination.name, sync.target)
+    declared = (sync.destination.name, sync.destination.endpoint, sync.target)
+    if bound is not None and bound[1] is None:
+        bound = (bound[0], declared[1], bound[2])  # bound before endpoints were recorded
     if bound is not None and tuple(bound) != declared:
         held = connection.execute(
             f"select count(*) from {LEDGER_TABLE} where sync_id = ?", [sync.name]
         ).fetchone()[0]
         if held:
             raise SyncRetargeted(
-                f"sync {sync.name!r} now points at destination {declared[0]!r}, target "
-                f"{declared[1]!r}, but the ledger holds {held} people it delivered to "
-                f"{bound[0]!r}, target {bound[1]!r}. Sending on would treat the new place as "
-                "already holding them and leave them unmanaged in the old one. Point the sync "
-                "back, or declare the new destination as a new sync (a new name starts an empty "
-                "ledger) and retire the old one deliberately."
+                f"sync {sync.name!r} now points at {_place(declared)}, but the ledger holds "
+                f"{held} people it delivered to {_place(bound)}. Sending on would treat the new "
+                "place as already holding them and leave them unmanaged in the old one. Point "
+                "the sync back, or declare the new place as a new sync (a new name starts an "
+                "empty ledger) and retire the old one deliberately."
             )
     if not dry_run:
         connection.execute(
-            f"insert or replace into {BINDINGS_TABLE} values (?, ?, ?, now())",
+            f"insert or replace into {BINDINGS_TABLE} "
+            "(sync_id, destination, endpoint, target, bound_at) values (?, ?, ?, ?, now())",
             [sync.name, *declared],
         )
+
+
+def _place(binding) -> str:
+    destination, endpoint, target = binding
+    return (
+        f"destination {destination!r} at {endpoint or 'an unrecorded endpoint'}, target {target!r}"
+    )
 
 
 def _bindings_exist(connection: duckdb.DuckDBPyConnection) -> bool:

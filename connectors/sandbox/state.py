@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ class SandboxState:
     idempotent_responses: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # Like a real account's, ids never repeat across sandboxes (or resets): an id recorded
+    # against one sandbox must not name someone else in the next.
+    _account: str = field(default_factory=lambda: secrets.token_hex(3).upper())
     keep_history: bool = True
 
     def reset(self) -> None:
@@ -53,10 +57,11 @@ class SandboxState:
             self.events.clear()
             self.idempotent_responses.clear()
             self._ids = itertools.count(1)
+            self._account = secrets.token_hex(3).upper()
 
     def new_id(self, prefix: str) -> str:
         """A fresh identifier such as a Klaviyo profile id."""
-        return f"{prefix}{next(self._ids):08d}"
+        return f"{prefix}{self._account}{next(self._ids):08d}"
 
     def log_request(
         self, service: str, method: str, path: str, headers: Mapping[str, str], body: Any

@@ -61,7 +61,8 @@
         sync_id varchar primary key,
         destination varchar,
         target varchar,
-        bound_at timestamptz
+        bound_at timestamptz,
+        endpoint varchar
     );
 
     create table if not exists activation.removal_approvals (

@@ -337,17 +337,22 @@ def test_a_sync_pointed_at_another_list_is_refused_while_its_ledger_holds_people
     project.sync(EMAIL_SYNC)
     held = ledger_profiles(project, EMAIL_SYNC)
     [sync] = [sync for sync in configured_syncs() if sync.name == EMAIL_SYNC]
-    moved = dataclasses.replace(sync, target="another-list")
+    other_account = dataclasses.replace(sync.destination, endpoint="http://127.0.0.1:9/klaviyo")
     requests_before = len(project.sandbox.requests())
 
-    for dry_run in (True, False):
-        try:
-            run_sync(moved, warehouse_path=project.warehouse, run_id="moved", dry_run=dry_run)
-        except SyncRetargeted as refusal:
-            message = str(refusal)
-        else:
-            raise AssertionError("a retargeted sync was run")
-        assert f"holds {len(held)} people" in message and "'win-back'" in message
+    for moved, named in [
+        (dataclasses.replace(sync, target="another-list"), "'another-list'"),
+        (dataclasses.replace(sync, destination=other_account), "http://127.0.0.1:9/klaviyo"),
+    ]:
+        for dry_run in (True, False):
+            try:
+                run_sync(moved, warehouse_path=project.warehouse, run_id="moved", dry_run=dry_run)
+            except SyncRetargeted as refusal:
+                message = str(refusal)
+            else:
+                raise AssertionError("a retargeted sync was run")
+            assert f"holds {len(held)} people" in message and "'win-back'" in message
+            assert named in message
 
     assert len(project.sandbox.requests()) == requests_before
     assert ledger_profiles(project, EMAIL_SYNC) == held
