@@ -74,6 +74,7 @@ class DestinationUnavailable(DeliveryInterrupted):
             f"no answer after retries (last: {last_reason}); the rest is left for the next run"
         )
         self.destination = destination
+        self.last_reason = last_reason
 
 
 class DeliveryError(ConnectorError):
@@ -91,3 +92,17 @@ class RequestRejected(DeliveryError):
         super().__init__(f"HTTP {status_code}: {detail}")
         self.status_code = status_code
         self.detail = detail
+
+
+class DestinationStillUnavailable(DestinationUnavailable):
+    """Another delivery in this process found the destination unavailable moments ago."""
+
+    def __init__(self, destination: str, seconds_ago: float, seconds_left: float, reason: str):
+        DeliveryInterrupted.__init__(
+            self,
+            f"destination '{destination}' was found unavailable {seconds_ago:.0f}s ago by another "
+            f"sync ({reason}); not tried again for {seconds_left:.0f}s, so the rest is left for "
+            "the next run",
+        )
+        self.destination = destination
+        self.last_reason = reason

@@ -7,6 +7,7 @@ what stops a run (401/403) and what refuses a batch (other 4xx).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,6 +16,7 @@ import httpx
 
 from connectors.errors import (
     AuthenticationError,
+    DestinationStillUnavailable,
     DestinationUnavailable,
     RequestRejected,
     RetriesExhausted,
@@ -25,6 +27,18 @@ from connectors.settings import DestinationSettings, Secrets
 
 logger = logging.getLogger(__name__)
 _DETAIL_LIMIT = 500
+
+# Destinations found unavailable in this process: (name, endpoint) -> (found at, until, reason).
+# Every sync to a down destination would otherwise spend its own retries and timeouts on it
+# while holding the warehouse; one finding is enough for `outage_cooldown_seconds`.
+_outages: dict[tuple[str, str], tuple[float, float, str]] = {}
+_outages_lock = threading.Lock()
+
+
+def forget_outages() -> None:
+    """Drop every remembered outage (for tests, and after fixing a destination by hand)."""
+    with _outages_lock:
+        _outages.clear()
 
 
 class HttpSender:
@@ -85,6 +99,7 @@ class HttpSender:
             RetriesExhausted: When retriable failures outlast `max_retries`.
             DestinationUnavailable: When `max_failed_requests` requests in a row did.
         """
+        self._refuse_during_outage()
         attempts = 1 if self.unanswered_streak else self.settings.max_retries + 1
         last_problem = ""
         for attempt in range(1, attempts + 1):
@@ -101,6 +116,7 @@ class HttpSender:
                 status = response.status_code
                 if 200 <= status < 300 or (accept_status is not None and accept_status(status)):
                     self.unanswered_streak = 0
+                    self._outage_over()
                     return response
                 if not is_retriable_status(status):
                     self.unanswered_streak = 0  # a refusal is an answer: the destination is up
@@ -132,8 +148,35 @@ class HttpSender:
             self._sleep(wait)
         self.unanswered_streak += 1
         if self.unanswered_streak >= self.settings.max_failed_requests:
+            now = time.monotonic()
+            with _outages_lock:
+                _outages[self._outage_key] = (
+                    now,
+                    now + self.settings.outage_cooldown_seconds,
+                    last_problem,
+                )
             raise DestinationUnavailable(self.settings.name, self.unanswered_streak, last_problem)
         raise RetriesExhausted(f"gave up after {attempts} attempts: {last_problem}")
+
+    @property
+    def _outage_key(self) -> tuple[str, str]:
+        return (self.settings.name, self.settings.endpoint)
+
+    def _refuse_during_outage(self) -> None:
+        with _outages_lock:
+            outage = _outages.get(self._outage_key)
+        if outage is None:
+            return
+        found_at, until, reason = outage
+        now = time.monotonic()
+        if now < until:
+            raise DestinationStillUnavailable(
+                self.settings.name, now - found_at, until - now, reason
+            )
+
+    def _outage_over(self) -> None:
+        with _outages_lock:
+            _outages.pop(self._outage_key, None)
 
     def detail(self, response: httpx.Response) -> str:
         """The destination's error text, shortened and with any secret removed."""

@@ -18,6 +18,7 @@ LIMIT_FIELDS = (
     "max_backoff_seconds",
     "initial_backoff_seconds",
     "max_failed_requests",
+    "outage_cooldown_seconds",
 )
 
 
@@ -37,6 +38,8 @@ class DestinationSettings:
         initial_backoff_seconds: First backoff; doubles with each retry.
         max_failed_requests: Requests in a row without an answer, retries and all, that stop
             a delivery; after the first, each further request gets a single try.
+        outage_cooldown_seconds: After that, how long other deliveries in the same process
+            skip the destination instead of spending their own retries on it.
         options: Per-type options (e.g. Meta `api_version`).
     """
 
@@ -50,6 +53,7 @@ class DestinationSettings:
     max_backoff_seconds: float = 60.0
     initial_backoff_seconds: float = 0.5
     max_failed_requests: int = 3
+    outage_cooldown_seconds: float = 300.0
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -67,6 +71,7 @@ class DestinationSettings:
         self._check_number("max_backoff_seconds", self.max_backoff_seconds, minimum=0)
         self._check_number("initial_backoff_seconds", self.initial_backoff_seconds, minimum=0)
         self._check_number("max_failed_requests", self.max_failed_requests, whole=True, minimum=1)
+        self._check_number("outage_cooldown_seconds", self.outage_cooldown_seconds, minimum=0)
 
     def _check_number(
         self,

@@ -59,3 +59,13 @@ def sandbox(sandbox_url):
     yield client
     client.clear_faults()
     client.close()
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_outages():
+    """Each test starts without destinations another test found unavailable."""
+    from connectors.http import forget_outages
+
+    forget_outages()
+    yield
+    forget_outages()

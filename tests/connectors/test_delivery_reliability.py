@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from connectors import DestinationUnavailable, Record, build_connector
+from connectors.errors import DestinationStillUnavailable
+from connectors.http import forget_outages
 from connectors.ratelimit import TokenBucket
 from connectors.retry import backoff_seconds, parse_retry_after
 
@@ -117,6 +119,22 @@ def test_an_unreachable_destination_is_given_up_on_quickly(settings_for):
     with pytest.raises(DestinationUnavailable, match="ConnectError"):
         connector.deliver("add", people(1000))
     assert time.monotonic() - started < 5
+
+
+def test_other_deliveries_skip_a_destination_just_found_unavailable(webhook_for, sandbox):
+    sandbox.server_error(count=1000, status=503)
+    with pytest.raises(DestinationUnavailable):
+        webhook_for(max_retries=0, max_failed_requests=1).deliver("add", people(1))
+    sent = len(sandbox.requests("webhook"))
+
+    with pytest.raises(DestinationStillUnavailable, match="found unavailable 0s ago"):
+        webhook_for().deliver("add", people(5))
+    assert len(sandbox.requests("webhook")) == sent  # not tried at all
+
+    sandbox.clear_faults()
+    forget_outages()  # what the cooldown's end does
+    recovered = webhook_for()
+    assert {o.status for o in recovered.deliver("add", people(2))} == {"acknowledged"}
 
 
 def test_an_answer_resets_the_outage_count(webhook_for, sandbox):
