@@ -45,26 +45,35 @@ class GuardDecision:
         return text
 
 
-def removal_digest(connection: duckdb.DuckDBPyConnection, sync_id: str) -> str:
-    """A fingerprint of exactly who the live plan removes: an approval is for that set."""
-    row = connection.execute(
-        "select md5(coalesce(string_agg(profile_id, chr(10) order by profile_id), '')) "
-        f"from {PLAN_RELATION} where sync_id = ? and action = 'remove'",
-        [sync_id],
-    ).fetchone()
-    return str(row[0])
+def open_approval(connection: duckdb.DuckDBPyConnection, sync_id: str) -> int | None:
+    """The newest unconsumed approval of a sync whose people cover every removal planned now.
 
-
-def open_approval(
-    connection: duckdb.DuckDBPyConnection, sync_id: str
-) -> tuple[int, str | None] | None:
-    """The newest unconsumed approval for a sync (removals, plan digest), if any."""
+    Returns its approved count, or None when there is none or when the plan removes anyone the
+    approval did not name (an approval is for the people a person saw, not for a number). A
+    plan removing fewer of them, as after a run stopped midway, is still covered.
+    """
     row = connection.execute(
-        f"select approved_removals, plan_digest from {APPROVALS_TABLE} "
-        "where sync_id = ? and consumed_run_id is null order by approved_at desc limit 1",
-        [sync_id],
+        f"""
+        with approval as (
+            select approved_removals, approved_profiles from {APPROVALS_TABLE}
+            where sync_id = $sync and consumed_run_id is null
+            order by approved_at desc
+            limit 1
+        )
+        select
+            approved_removals,
+            (
+                select count(*) from {PLAN_RELATION} as plan
+                where plan.sync_id = $sync and plan.action = 'remove'
+                and plan.profile_id not in (select unnest(approved_profiles) from approval)
+            ) as unnamed
+        from approval
+        """,
+        {"sync": sync_id},
     ).fetchone()
-    return None if row is None else (int(row[0]), row[1])
+    if row is None or row[1] > 0:
+        return None
+    return int(row[0])
 
 
 def evaluate_removal_guard(
@@ -90,18 +99,14 @@ def evaluate_removal_guard(
 def decide(connection: duckdb.DuckDBPyConnection, sync: SyncConfig, summary: PlanSummary):
     """The guard's decision for a sync's plan, counting an open approval given for this plan.
 
-    An approval counts only when the plan removes exactly the people it removed when the
-    approval was given; one given for other removals is ignored (and used up by this run).
+    An approval counts only when every removal planned now is of someone it named; one given
+    for other removals is ignored (and used up by this run).
     """
-    approval = open_approval(connection, sync.name)
-    approved = None
-    if approval is not None and approval[1] == removal_digest(connection, sync.name):
-        approved = approval[0]
     return evaluate_removal_guard(
         summary.count("remove"),
         summary.held_by_destination,
         sync.removal_threshold,
-        approved,
+        open_approval(connection, sync.name),
         sync.removal_floor,
     )
 
@@ -150,13 +155,14 @@ def approve_held_plan(
 def approve_removals(
     connection: duckdb.DuckDBPyConnection, sync_id: str, removals: int, approved_by: str
 ) -> None:
-    """Record that a person approved the removals the sync's live plan makes now, at most
-    `removals` of them, for its next run."""
+    """Record that a person approved the removals the sync's live plan makes now (who they
+    are, and at most `removals` of them) for its next run."""
     connection.execute(
         f"insert into {APPROVALS_TABLE} "
-        "(sync_id, approved_removals, approved_by, approved_at, plan_digest) "
-        "values (?, ?, ?, now(), ?)",
-        [sync_id, removals, approved_by, removal_digest(connection, sync_id)],
+        "(sync_id, approved_removals, approved_by, approved_at, approved_profiles) "
+        f"select $sync, $removals, $by, now(), coalesce(list(profile_id), []) from {PLAN_RELATION} "
+        "where sync_id = $sync and action = 'remove'",
+        {"sync": sync_id, "removals": removals, "by": approved_by},
     )
 
 

@@ -71,8 +71,8 @@
         approved_by varchar,
         approved_at timestamptz,
         consumed_run_id varchar,
-        plan_digest varchar
+        approved_profiles varchar[]
     );
-    -- Warehouses created before approvals were tied to a plan gain the column.
-    alter table activation.removal_approvals add column if not exists plan_digest varchar;
+    -- Warehouses created before approvals named their people gain the column.
+    alter table activation.removal_approvals add column if not exists approved_profiles varchar[];
 {% endmacro %}
