@@ -86,7 +86,7 @@ def demo(arguments: argparse.Namespace) -> int:
     return run_demo()
 
 
-def _count(minimum: int):
+def whole_number_at_least(minimum: int):
     """An argparse type: a whole number no smaller than `minimum`."""
 
     def parse(text: str) -> int:
@@ -132,12 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     approving = commands.add_parser("approve", help="release a plan held by the removal guard")
     approving.add_argument("sync")
     approving.add_argument(
-        "--removals", type=_count(0), help="most removals allowed (default: the plan's)"
+        "--removals",
+        type=whole_number_at_least(0),
+        help="most removals allowed (default: the plan's)",
     )
     approving.add_argument("--by", help="who approves (default: the current user)")
     approving.set_defaults(handler=approve)
     listing = commands.add_parser("runs", help="show the newest rows of the run log")
-    listing.add_argument("--limit", type=_count(1), default=20, help="rows to show (default 20)")
+    listing.add_argument(
+        "--limit", type=whole_number_at_least(1), default=20, help="rows to show (default 20)"
+    )
     listing.set_defaults(handler=runs)
     arguments = parser.parse_args(argv)
     try:

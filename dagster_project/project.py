@@ -22,13 +22,6 @@ dbt_project = DbtProject(
 )
 
 
-def landing_dir() -> Path:
-    """`ACTIVATION_LANDING_DIR`, else `data/landing` in the repository; read at call time."""
-    from activation.landing.contract import default_landing_dir
-
-    return default_landing_dir()
-
-
 def dbt_executable() -> str:
     """dbt from this interpreter's environment, so nothing depends on an activated venv."""
     beside_python = Path(sys.executable).with_name("dbt")

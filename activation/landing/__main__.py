@@ -7,17 +7,11 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from activation.cli import whole_number_at_least
 from activation.landing.contract import default_landing_dir
 from activation.landing.online_retail import SourceDataMissingError, land_online_retail
 from activation.landing.otto import land_otto_sessions
 from activation.landing.synthetic import DEFAULT_PROFILES, DEFAULT_SEED, generate_synthetic
-
-
-def positive_count(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -39,7 +33,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         command.add_argument("--today", type=date.fromisoformat, help="default: today (UTC)")
     retail.add_argument("--since", type=datetime.fromisoformat, help="window start (UTC)")
     retail.add_argument("--until", type=datetime.fromisoformat, help="window end, excluded")
-    synthetic.add_argument("--profiles", type=positive_count, default=DEFAULT_PROFILES)
+    synthetic.add_argument("--profiles", type=whole_number_at_least(1), default=DEFAULT_PROFILES)
     synthetic.add_argument("--seed", default=DEFAULT_SEED)
     synthetic.add_argument("--churn-day", action="store_true", help="land today as a 2nd batch")
     return parser.parse_args(argv)

@@ -6,12 +6,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from activation.landing.contract import check_landing
+from activation.landing.contract import check_landing, default_landing_dir
 from activation.sync.definitions import register_sync_definitions
 from activation.sync.plan import summarize_plan
 from activation.sync.warehouse import connect
 from dagster_project.defs.resources import WAREHOUSE_POOL, WarehouseResource
-from dagster_project.project import configured_syncs, dbt_project, landing_dir, manifest
+from dagster_project.project import configured_syncs, dbt_project, manifest
 
 
 def plan_asset_key(sync_name: str) -> dg.AssetKey:
@@ -70,7 +70,7 @@ def _check_landing_contract(context: dg.AssetExecutionContext) -> None:
     Staging unions batch files by column name, so a file that lacks a required column would
     otherwise read as NULLs in it (a profiles file without `email` empties everyone's email).
     """
-    folder = landing_dir()
+    folder = default_landing_dir()
     check = check_landing(folder)
     for line in check.warnings:
         context.log.warning(line)

@@ -13,15 +13,15 @@ import time
 import dagster as dg
 
 from activation.config import SyncConfig
+from activation.landing.contract import default_landing_dir
 from dagster_project.defs.dbt_assets import plan_asset_key, sync_asset_key
 from dagster_project.defs.jobs import activation_job
 from dagster_project.defs.landing import LANDING_SUFFIXES, landing_key
-from dagster_project.project import landing_dir
 
 
 def scan_landing() -> dict[str, list[int]]:
     """Every landed file, relative to the landing folder, with its size and modification time."""
-    root = landing_dir()
+    root = default_landing_dir()
     if not root.exists():
         return {}
     return {
@@ -52,7 +52,7 @@ def build_landing_sensor(syncs: tuple[SyncConfig, ...]) -> dg.SensorDefinition:
         current = scan_landing()
         changed = sorted(name for name, stamp in current.items() if seen.get(name) != stamp)
         if not changed:
-            return dg.SkipReason(f"no new files in {landing_dir()}")
+            return dg.SkipReason(f"no new files in {default_landing_dir()}")
         tables = sorted({name.split("/", 1)[0] for name in changed})
         graph = context.repository_def.asset_graph
         known = [landing_key(table) for table in tables if graph.has(landing_key(table))]

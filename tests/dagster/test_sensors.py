@@ -67,32 +67,22 @@ def test_a_sync_past_its_freshness_target_with_pending_changes_is_run(definition
         }
 
 
-def test_a_sync_synced_within_its_freshness_target_waits(definitions):
+@pytest.mark.parametrize(
+    "last_attempt",
+    [
+        dg.AssetMaterialization(asset_key=["syncs", "cart_abandoners_email"]),
+        # A failed attempt counts too: a down destination is not retried every minute.
+        dg.AssetObservation(
+            asset_key=["syncs", "cart_abandoners_email"],
+            metadata={"failed_attempt": "destination looks unavailable"},
+        ),
+    ],
+    ids=["synced", "failed"],
+)
+def test_a_sync_attempted_within_its_freshness_target_waits(definitions, last_attempt):
     sensor = _sensor(definitions, "sync_freshness_sensor")
     with dg.instance_for_test() as instance:
-        instance.report_runless_asset_event(
-            dg.AssetMaterialization(asset_key=["syncs", "cart_abandoners_email"])
-        )
-        _observe_pending(instance, "cart_abandoners_email", 3)
-        context = dg.build_sensor_context(
-            instance=instance, repository_def=definitions.get_repository_def()
-        )
-
-        result = sensor.evaluate_tick(context)
-
-        assert not result.run_requests
-        assert "cart_abandoners_email" in (result.skip_message or "")
-
-
-def test_a_sync_that_just_failed_is_not_retried_before_its_freshness_target(definitions):
-    sensor = _sensor(definitions, "sync_freshness_sensor")
-    with dg.instance_for_test() as instance:
-        instance.report_runless_asset_event(
-            dg.AssetObservation(
-                asset_key=["syncs", "cart_abandoners_email"],
-                metadata={"failed_attempt": "destination looks unavailable"},
-            )
-        )
+        instance.report_runless_asset_event(last_attempt)
         _observe_pending(instance, "cart_abandoners_email", 3)
         context = dg.build_sensor_context(
             instance=instance, repository_def=definitions.get_repository_def()
