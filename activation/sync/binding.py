@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from activation.sync.warehouse import LEDGER_TABLE
+from activation.sync.warehouse import BINDINGS_TABLE, LEDGER_TABLE
 
 if TYPE_CHECKING:
     from activation.config import SyncConfig
-
-BINDINGS_TABLE = "activation.sync_bindings"
 
 
 class SyncRetargeted(RuntimeError):
@@ -35,16 +33,6 @@ def check_binding(
         SyncRetargeted: The declaration names another destination or target than the one the
             ledger's rows for this sync were delivered to.
     """
-    if not dry_run:
-        connection.execute(
-            f"create table if not exists {BINDINGS_TABLE} (sync_id varchar primary key, "
-            "destination varchar, target varchar, bound_at timestamptz, endpoint varchar)"
-        )
-        connection.execute(
-            f"alter table {BINDINGS_TABLE} add column if not exists endpoint varchar"
-        )
-    elif not _bindings_exist(connection):
-        return
     bound = connection.execute(
         f"select destination, endpoint, target from {BINDINGS_TABLE} where sync_id = ?",
         [sync.name],
@@ -76,15 +64,4 @@ def _place(binding) -> str:
     destination, endpoint, target = binding
     return (
         f"destination {destination!r} at {endpoint or 'an unrecorded endpoint'}, target {target!r}"
-    )
-
-
-def _bindings_exist(connection: duckdb.DuckDBPyConnection) -> bool:
-    schema, table = BINDINGS_TABLE.split(".")
-    return bool(
-        connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
     )

@@ -14,6 +14,7 @@ DEFINITIONS_TABLE = "activation.sync_definitions"
 RUNS_TABLE = "activation.sync_runs"
 REJECTIONS_TABLE = "activation.sync_rejections"
 APPROVALS_TABLE = "activation.removal_approvals"
+BINDINGS_TABLE = "activation.sync_bindings"
 
 
 class WarehouseNotReady(RuntimeError):
@@ -40,7 +41,14 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             "select table_schema || '.' || table_name from information_schema.tables"
         ).fetchall()
     }
-    needed = {PLAN_RELATION, LEDGER_TABLE, DEFINITIONS_TABLE, RUNS_TABLE, REJECTIONS_TABLE}
+    needed = {
+        PLAN_RELATION,
+        LEDGER_TABLE,
+        DEFINITIONS_TABLE,
+        RUNS_TABLE,
+        REJECTIONS_TABLE,
+        BINDINGS_TABLE,
+    }
     missing = sorted(needed - found)
     if missing:
         connection.close()

@@ -64,6 +64,8 @@
         bound_at timestamptz,
         endpoint varchar
     );
+    -- Bindings recorded before endpoints were gain the column.
+    alter table activation.sync_bindings add column if not exists endpoint varchar;
 
     create table if not exists activation.removal_approvals (
         sync_id varchar,
